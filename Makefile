@@ -1,0 +1,41 @@
+# Thin entry points. Each target installs what it needs into .venv first (once: the install
+# re-runs only when pyproject.toml changes), so `make lab` and `make test` work on a fresh
+# machine with nothing but Python 3.11 and pip.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+
+.PHONY: lab test student slides execute bench clean
+
+$(VENV)/.base-installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install "torch==2.13.0"
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.base-installed
+	$(PIP) install -e ".[test]"
+	touch $@
+
+lab: $(VENV)/.base-installed  ## open JupyterLab on the notebooks
+	$(PY) -m jupyter lab notebooks/
+
+test: $(VENV)/.test-installed  ## unit tests + nbval over every notebook + student copies
+	$(PY) -m pytest -n 2 --dist loadfile
+
+student: $(VENV)/.base-installed  ## student copies (solutions removed) into student/
+	$(PY) -m helpers.student notebooks student
+
+execute: $(VENV)/.base-installed  ## re-execute every notebook in place (store outputs)
+	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 notebooks/*.ipynb
+
+bench: $(VENV)/.test-installed  ## notebook run times and widget latency (targets reported, not asserted)
+	$(PY) benchmarks/run_notebooks.py
+	$(PY) benchmarks/widget_latency.py
+
+clean:
+	rm -rf $(VENV) student slides build

@@ -1,0 +1,113 @@
+"""Data sets: the four TensorFlow-Playground sets and a separable one, generated on the fly,
+plus a loader for the small files shipped in ``data/`` (each checked against its sha256).
+
+Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+DATASETS = ("gaussian", "xor", "circles", "spiral", "linear")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MANIFEST = "MANIFEST"
+
+
+def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0):
+    """A 2-D binary data set: ``X (n, 2)`` float64 and labels ``y (n,)`` in {-1, +1}.
+
+    ``name`` is one of "gaussian" (two blobs), "xor" (four quadrants), "circles" (a disc inside
+    a ring), "spiral" (two interleaved spirals) or "linear" (separable by a line with a margin
+    of at least 0.5, whatever the noise). ``noise`` scales the jitter; the same ``seed`` gives
+    the same data.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"name must be one of {', '.join(map(repr, DATASETS))}; got {name!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    y = np.where(np.arange(n) % 2 == 0, 1, -1)  # balanced, then shuffled below
+    y = rng.permutation(y)
+    if name == "gaussian":
+        X = 1.5 * y[:, None] * np.ones(2) + (0.5 + 2 * noise) * rng.normal(size=(n, 2))
+    elif name == "xor":
+        X = rng.uniform(-3, 3, size=(n, 2))
+        X += np.sign(X) * 0.3  # keep points off the axes
+        y = np.where(X[:, 0] * X[:, 1] > 0, 1, -1)
+        X += noise * rng.normal(size=(n, 2))
+    elif name == "circles":
+        r = np.where(y > 0, rng.uniform(0, 2, n), rng.uniform(3, 5, n))
+        t = rng.uniform(0, 2 * np.pi, n)
+        X = np.column_stack([r * np.cos(t), r * np.sin(t)]) + noise * rng.normal(size=(n, 2))
+    elif name == "spiral":
+        r = rng.uniform(0.3, 5, n)
+        t = 1.75 * r + np.where(y > 0, 0, np.pi)
+        X = np.column_stack([r * np.sin(t), r * np.cos(t)]) + noise * rng.normal(size=(n, 2))
+    else:  # linear: offset from the line x1 + x2 = 0 by at least the margin, noise along it
+        along = rng.uniform(-3, 3, n)
+        away = y * (0.5 + np.abs(rng.normal(scale=1 + noise, size=n)))
+        X = np.column_stack([along + away, -along + away]) / np.sqrt(2)
+    return X.astype(np.float64), y.astype(np.int64)
+
+
+def sha256(path: str | Path) -> str:
+    """The hex sha256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
+    """Parse ``data/MANIFEST``: lines ``sha256  file  licence  description`` (tab-separated).
+
+    Lines starting with ``#`` are comments. Returns ``{file: {"sha256", "licence", "description"}}``.
+    """
+    path = Path(data_dir) / MANIFEST
+    if not path.exists():
+        raise FileNotFoundError(f"no manifest at {path}")
+    entries = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3 or len(parts[0]) != 64:
+            raise ValueError(f"{path}:{lineno}: expected 'sha256<TAB>file<TAB>licence"
+                             f"<TAB>description', got {line!r}")
+        entries[parts[1]] = {"sha256": parts[0], "licence": parts[2],
+                             "description": parts[3] if len(parts) > 3 else ""}
+    return entries
+
+
+def data_path(name: str, data_dir: str | Path = DATA_DIR) -> Path:
+    """The path of a shipped data file after checking it against the manifest's sha256."""
+    entries = read_manifest(data_dir)
+    if name not in entries:
+        raise ValueError(f"name must be a file listed in {Path(data_dir) / MANIFEST} "
+                         f"({', '.join(sorted(entries)) or 'none listed'}); got {name!r}")
+    path = Path(data_dir) / name
+    restore = (f"Restore it with `git checkout -- data/{name}` (or re-download the course); "
+               f"do not edit files in data/.")
+    if not path.exists():
+        raise FileNotFoundError(f"data file {path} is missing. {restore}")
+    digest = sha256(path)
+    if digest != entries[name]["sha256"]:
+        raise ValueError(f"data file {path} is corrupt: sha256 {digest} does not match the "
+                         f"manifest's {entries[name]['sha256']}. {restore}")
+    return path
+
+
+def load(name: str, data_dir: str | Path = DATA_DIR) -> np.ndarray:
+    """Load a checked ``.npy`` or ``.csv`` file from ``data/`` as a numpy array."""
+    path = data_path(name, data_dir)
+    if path.suffix == ".npy":
+        return np.load(path, allow_pickle=False)
+    if path.suffix == ".csv":
+        return np.loadtxt(path, delimiter=",", comments="#")
+    raise ValueError(f"name must end in .npy or .csv, got {name!r}")

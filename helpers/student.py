@@ -1,0 +1,70 @@
+"""Write student copies of the notebooks: every solution block becomes ``raise NotImplementedError``.
+
+In a reference notebook a solution sits inside a function body between two marker lines::
+
+    def predict(X, w, b):
+        # BEGIN SOLUTION
+        return np.where(X @ w + b >= 0, 1, -1)
+        # END SOLUTION
+
+The student copy keeps the ``def`` line and the indentation, so the cell still defines the
+function and "Run All" reaches the end. Outputs of cells that contained a solution are cleared.
+
+Usage: ``python -m helpers.student notebooks student`` (what ``make student`` runs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+STUB = "raise NotImplementedError"
+_BLOCK = re.compile(r"^([ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END)
+                    + r"[^\n]*(\n|$)", re.S | re.M)
+
+
+def strip_solutions(source: str) -> str:
+    """Replace each BEGIN/END SOLUTION block (markers included) by an indented stub."""
+    if source.count(BEGIN) != source.count(END):
+        raise ValueError(f"source has {source.count(BEGIN)} '{BEGIN}' but "
+                         f"{source.count(END)} '{END}' markers")
+    return _BLOCK.sub(lambda m: f"{m.group(1)}{STUB}  # your code here{m.group(2)}", source)
+
+
+def student_notebook(nb: dict) -> dict:
+    """A student copy of a notebook given as parsed JSON (the input is not modified)."""
+    nb = json.loads(json.dumps(nb))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if BEGIN in src:
+            cell["source"] = strip_solutions(src)
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    return nb
+
+
+def write_student_copies(src_dir: str | Path, dst_dir: str | Path) -> list[Path]:
+    """Write a student copy of every ``*.ipynb`` in ``src_dir`` into ``dst_dir``."""
+    src_dir, dst_dir = Path(src_dir), Path(dst_dir)
+    if not src_dir.is_dir():
+        raise ValueError(f"src_dir must be a folder of notebooks, got {src_dir}")
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(src_dir.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        out = dst_dir / path.name
+        out.write_text(json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        written.append(out)
+    return written
+
+
+if __name__ == "__main__":
+    src, dst = (sys.argv[1:3] + ["notebooks", "student"][len(sys.argv[1:3]):])
+    for p in write_student_copies(src, dst):
+        print(f"wrote {p}")

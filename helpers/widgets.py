@@ -1,0 +1,125 @@
+"""Shared widget plumbing: ipympl canvases, a "diverged" banner, throttled redraws, layouts.
+
+Pattern used by every playground in the course::
+
+    fig, canvas = widgets.figure(figsize=(6, 4))   # a Figure drawn on an ipympl canvas
+    ax = fig.add_subplot()
+    line, = ax.plot(x, y)                            # create the artists once ...
+    def redraw(change=None):
+        line.set_ydata(update(slider.value))         # ... then only update their data
+        canvas.draw_idle()
+    slider.observe(widgets.throttled(redraw), "value")
+    return widgets.panel([slider], canvas)
+
+Figures are created without pyplot, so nothing is displayed twice and nothing leaks into the
+global figure list; the canvas widget stores a PNG snapshot, so saved notebooks show it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Callable, Iterable
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+DIVERGED_MESSAGE = "diverged — lower the learning rate"
+
+
+def canvas(fig: Figure, toolbar: bool = False):
+    """Attach an interactive ipympl canvas (a widget) to ``fig`` and return it."""
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    cv = Canvas(fig)
+    FigureManager(cv, 0)  # gives the canvas its toolbar
+    cv.toolbar_visible = toolbar
+    cv.header_visible = False
+    cv.footer_visible = False
+    cv.resizable = False
+    return cv
+
+
+def figure(figsize: tuple[float, float] = (6.4, 4.2), toolbar: bool = False, **kwargs):
+    """A new ``Figure`` (not registered with pyplot) and its ipympl canvas: ``(fig, canvas)``."""
+    fig = Figure(figsize=figsize, **kwargs)
+    fig.patch.set_facecolor("white")
+    return fig, canvas(fig, toolbar=toolbar)
+
+
+def banner(ax, text: str = DIVERGED_MESSAGE):
+    """A hidden warning text in the middle of ``ax``; show it with :func:`set_banner`."""
+    return ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
+                   fontsize=14, color="#D55E00", fontweight="bold", zorder=10, visible=False,
+                   bbox=dict(boxstyle="round", facecolor="white", edgecolor="#D55E00"))
+
+
+def set_banner(text_artist, show: bool, text: str | None = None) -> None:
+    """Show or hide a banner made by :func:`banner`, optionally changing its text."""
+    if text is not None:
+        text_artist.set_text(text)
+    text_artist.set_visible(bool(show))
+
+
+def is_diverged(*values) -> bool:
+    """True if any value (number or array) is NaN or infinite."""
+    for v in values:
+        arr = np.asarray(v, dtype=float)
+        if arr.size and not np.all(np.isfinite(arr)):
+            return True
+    return False
+
+
+def throttled(fn: Callable, interval: float = 0.05) -> Callable:
+    """Call ``fn`` at most once per ``interval`` seconds; the last call is never dropped.
+
+    Inside a running event loop (a Jupyter kernel) a skipped call is rescheduled for the end
+    of the interval, so the view always ends on the slider's final value. Without an event
+    loop (tests, scripts) every call goes straight through.
+    """
+    state = {"last": 0.0, "pending": None}
+
+    def run(*args, **kwargs):
+        state["pending"] = None
+        state["last"] = time.monotonic()
+        fn(*args, **kwargs)
+
+    def wrapper(*args, **kwargs):
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        wait = state["last"] + interval - time.monotonic()
+        if loop is None or wait <= 0:
+            if state["pending"] is not None:
+                state["pending"].cancel()
+            run(*args, **kwargs)
+        else:
+            if state["pending"] is not None:
+                state["pending"].cancel()
+            state["pending"] = loop.call_later(wait, lambda: run(*args, **kwargs))
+
+    return wrapper
+
+
+def slider(description: str, min: float, max: float, value: float, step: float | None = None,
+           integer: bool = False, **kwargs):
+    """A labelled slider with a width that fits a laptop screen."""
+    cls = W.IntSlider if integer else W.FloatSlider
+    step = step if step is not None else (1 if integer else (max - min) / 100)
+    return cls(description=description, min=min, max=max, value=value, step=step,
+               continuous_update=True, style={"description_width": "initial"},
+               layout=W.Layout(width="320px"), **kwargs)
+
+
+def panel(controls: Iterable[W.Widget], *views: W.Widget, title: str | None = None) -> W.Widget:
+    """Controls stacked on the left, the views (canvases, labels) on the right."""
+    left = W.VBox(list(controls), layout=W.Layout(min_width="340px"))
+    right = W.VBox(list(views))
+    body = W.HBox([left, right], layout=W.Layout(align_items="flex-start"))
+    if title:
+        return W.VBox([W.HTML(f"<b>{title}</b>"), body])
+    return body
