@@ -1,0 +1,101 @@
+"""helpers.data: generated data sets and the sha256-checked loader."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from helpers import data
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_shapes_labels_and_determinism(name):
+    X, y = data.make_dataset(name, n=101, noise=0.2, seed=3)
+    assert X.shape == (101, 2) and X.dtype == np.float64
+    assert y.shape == (101,) and set(np.unique(y)) <= {-1, 1}
+    assert len(np.unique(y)) == 2
+    X2, y2 = data.make_dataset(name, n=101, noise=0.2, seed=3)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    X3, _ = data.make_dataset(name, n=101, noise=0.2, seed=4)
+    assert not np.array_equal(X, X3)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5, 3.0])
+def test_linear_is_separable_with_margin(noise):
+    X, y = data.make_dataset("linear", n=500, noise=noise, seed=1)
+    w = np.array([1.0, 1.0]) / np.sqrt(2)
+    assert np.min(y * (X @ w)) >= 0.5  # geometric margin of the documented separator
+
+
+def test_xor_labels_follow_quadrants_without_noise():
+    X, y = data.make_dataset("xor", n=300, noise=0.0, seed=0)
+    np.testing.assert_array_equal(y, np.where(X[:, 0] * X[:, 1] > 0, 1, -1))
+
+
+def test_circles_inner_disc_is_positive_without_noise():
+    X, y = data.make_dataset("circles", n=300, noise=0.0, seed=0)
+    r = np.linalg.norm(X, axis=1)
+    assert np.all(r[y == 1] <= 2) and np.all(r[y == -1] >= 3)
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(name="moons"), "name"), (dict(name="xor", n=0), "n"),
+    (dict(name="xor", n=2.5), "n"), (dict(name="xor", noise=-0.1), "noise"),
+    (dict(name="xor", noise=float("nan")), "noise"),
+])
+def test_bad_arguments_name_the_argument(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        data.make_dataset(**kwargs)
+
+
+def test_unknown_name_lists_the_valid_ones():
+    with pytest.raises(ValueError) as err:
+        data.make_dataset("moons")
+    for name in data.DATASETS:
+        assert name in str(err.value)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    arr = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    np.save(tmp_path / "tiny.npy", arr)
+    import hashlib
+    digest = hashlib.sha256((tmp_path / "tiny.npy").read_bytes()).hexdigest()
+    (tmp_path / "MANIFEST").write_text(f"# comment\n{digest}\ttiny.npy\tCC0\ta test array\n")
+    return tmp_path, arr
+
+
+def test_loader_reads_a_listed_file(data_dir):
+    folder, arr = data_dir
+    np.testing.assert_array_equal(data.load("tiny.npy", data_dir=folder), arr)
+
+
+def test_loader_detects_corruption_and_says_how_to_restore(data_dir):
+    folder, _ = data_dir
+    raw = bytearray((folder / "tiny.npy").read_bytes())
+    raw[-1] ^= 0xFF
+    (folder / "tiny.npy").write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"tiny\.npy is corrupt.*git checkout"):
+        data.load("tiny.npy", data_dir=folder)
+
+
+def test_loader_reports_missing_and_unlisted_files(data_dir):
+    folder, _ = data_dir
+    with pytest.raises(ValueError, match="name must be a file listed"):
+        data.load("other.npy", data_dir=folder)
+    (folder / "tiny.npy").unlink()
+    with pytest.raises(FileNotFoundError, match="missing"):
+        data.load("tiny.npy", data_dir=folder)
+
+
+def test_shipped_data_matches_manifest_and_is_small():
+    entries = data.read_manifest()
+    files = {p.name for p in data.DATA_DIR.iterdir()} - {"MANIFEST", "README.md"}
+    assert files == set(entries), "every file in data/ must be listed in data/MANIFEST"
+    total = 0
+    for name, entry in entries.items():
+        assert data.sha256(data.DATA_DIR / name) == entry["sha256"], name
+        assert entry["licence"], f"{name} needs a licence in data/MANIFEST"
+        total += (data.DATA_DIR / name).stat().st_size
+    assert total < 5 * 2**20

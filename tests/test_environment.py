@@ -1,0 +1,63 @@
+"""The packaging files agree with each other and with the README's promises."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + [r for extra in project["optional-dependencies"].values()
+                                      for r in extra]
+    pins = {}
+    for req in reqs:
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^\s;]+)", req.strip())
+        assert m, f"pyproject.toml requirement {req!r} is not pinned with =="
+        pins[m.group(1).lower()] = m.group(2)
+    return pins
+
+
+def _environment_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.fullmatch(r"\s*-\s+([A-Za-z0-9_.-]+)==(\S+)\s*", line)
+        if m:
+            pins[m.group(1).lower()] = m.group(2)
+    return pins
+
+
+def test_environment_yml_and_pyproject_name_the_same_pinned_packages():
+    assert _pyproject_pins() == _environment_pins()
+
+
+def test_environment_has_test_tools_and_python_311():
+    text = (ROOT / "environment.yml").read_text()
+    assert "python=3.11" in text
+    assert {"pytest", "nbval", "torch", "jupyterlab", "ipympl"} <= set(_environment_pins())
+
+
+def test_torch_is_pinned_to_the_cpu_build_version_everywhere():
+    assert _pyproject_pins()["torch"] == "2.13.0"
+    assert 'install "torch==2.13.0"' in (ROOT / "Makefile").read_text()
+
+
+def test_no_torchvision_or_torchaudio():
+    text = (ROOT / "pyproject.toml").read_text() + (ROOT / "environment.yml").read_text()
+    assert "torchvision" not in text and "torchaudio" not in text
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme
+    commands = [l.strip() for l in ci.splitlines() if l.strip() and not l.startswith("#")]
+    assert commands[-1] == "make test" and "set -euo pipefail" in commands
+
+
+def test_notebooks_use_the_plain_python3_kernel():
+    import json
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        spec = json.loads(path.read_text())["metadata"].get("kernelspec", {})
+        assert spec.get("name") == "python3", f"{path.name} kernelspec is {spec!r}"

@@ -1,0 +1,84 @@
+"""Structure of every lecture notebook, and the student copies run from top to bottom.
+
+(nbval, run by `make test` on notebooks/, executes the reference notebooks themselves.)
+"""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers.student import BEGIN, END, STUB, student_notebook, strip_solutions, write_student_copies
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+
+
+def _src(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_strip_solutions_keeps_the_function_and_indentation():
+    src = "def f(x):\n    '''doc'''\n    # BEGIN SOLUTION\n    y = x + 1\n    return y\n    # END SOLUTION\n\nprint(1)\n"
+    out = strip_solutions(src)
+    assert out == "def f(x):\n    '''doc'''\n    raise NotImplementedError  # your code here\n\nprint(1)\n"
+    ns = {}
+    exec(out, ns)
+    with pytest.raises(NotImplementedError):
+        ns["f"](1)
+
+
+def test_strip_solutions_rejects_unbalanced_markers():
+    with pytest.raises(ValueError, match="markers"):
+        strip_solutions("# BEGIN SOLUTION\nx = 1\n")
+
+
+def test_write_student_copies(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n")]
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    (tmp_path / "src").mkdir()
+    nbformat.write(nb, tmp_path / "src" / "01_x.ipynb")
+    [out] = write_student_copies(tmp_path / "src", tmp_path / "dst")
+    cell = _load(out)["cells"][0]
+    assert STUB in _src(cell) and BEGIN not in _src(cell) and cell["outputs"] == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_structure(path):
+    nb = _load(path)
+    cells = nb["cells"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert cells[0]["cell_type"] == "markdown" and _src(cells[0]).lstrip().startswith("#")
+    missing = [i for i, c in enumerate(cells) if c["metadata"].get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+    assert not missing, f"cells without slideshow.slide_type: {missing}"
+    n_slides = sum(c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") for c in cells)
+    assert 15 <= n_slides <= 60, f"{n_slides} slides"
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "plotting.setup(" in _src(code[0]), "first code cell must call plotting.setup()"
+    assert all(c["execution_count"] is not None for c in code if _src(c).strip()), "not executed"
+    assert not [c for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    n_ex = sum(_src(c).count(BEGIN) for c in code)
+    assert 2 <= n_ex <= 4 and n_ex == sum(_src(c).count(END) for c in code)
+    assert any(re.search(r"\.check\(", _src(c)) for c in code)
+    assert "NBVAL_CHECK_OUTPUT" in "".join(_src(c) for c in code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_copy_runs_to_the_end(path, tmp_path):
+    nb = nbformat.from_dict(student_notebook(_load(path)))
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors[0]["ename"] + ": " + errors[0]["evalue"] if errors else ""
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "not implemented yet" in text
+    assert "✅" not in text, "a check passed on a stub: the check cannot be real"
