@@ -61,3 +61,18 @@ def test_notebooks_use_the_plain_python3_kernel():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         spec = json.loads(path.read_text())["metadata"].get("kernelspec", {})
         assert spec.get("name") == "python3", f"{path.name} kernelspec is {spec!r}"
+
+
+def test_make_test_fast_path_does_not_reinstall():
+    """Once `make test` has installed .venv, the install targets are up to date (no pip run)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    stamp = ROOT / ".venv" / ".test-installed"
+    if not stamp.exists() or shutil.which("make") is None:
+        pytest.skip("tests not started through `make test`")
+    dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert "pip" not in dry.stdout and "venv" not in dry.stdout.replace(".venv/bin/python", "")
