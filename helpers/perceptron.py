@@ -362,6 +362,10 @@ class GeometryView:
     message: str  # text of the banner; "" hides it
 
 
+def _num(v: float) -> str:
+    return f"{v:.2f}" if abs(v) < 1e4 else f"{v:.2e}"
+
+
 def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     """Pure update of the geometry figure for ``w (2,)`` and ``b``; never raises on numbers.
 
@@ -369,15 +373,16 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     w, b = np.asarray(w, dtype=float).reshape(2), float(b)
-    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        norm = np.linalg.norm(w)
+    if not (np.isfinite(norm) and np.isfinite(b)):
         return GeometryView(w, b, None, None, np.zeros((resolution, resolution)),
                             np.zeros(len(X), bool), "w and b are not finite numbers",
-                            "w or b is NaN or infinite:\nnothing to draw")
+                            "w or b is NaN or too large:\nnothing to draw")
     _, _, XY = plotting.grid(box, resolution)
     labels = predict(XY, w, b).reshape(resolution, resolution)
     wrong = predict(X, w, b) != y
-    norm = np.linalg.norm(w)
-    title = f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: {wrong.sum()} of {len(X)} misclassified"
+    title = f"w = ({_num(w[0])}, {_num(w[1])}), b = {_num(b)}: {wrong.sum()} of {len(X)} misclassified"
     if norm == 0:
         side = "+1" if b >= 0 else "−1"
         return GeometryView(w, b, None, None, labels, wrong, title,
@@ -386,7 +391,7 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
         dist = -b / norm
         foot = dist * w / norm
     line = line_in_box(w, b, box)
-    title += f"\ndistance of the line to the origin −b/‖w‖ = {dist:.2f}"
+    title += f"\ndistance of the line to the origin −b/‖w‖ = {dist:.3g}"
     message = "" if line is not None else (
         f"the line is off-screen:\nevery point here is predicted {'+1' if labels[0, 0] > 0 else '−1'}")
     return GeometryView(w, b, line, foot if np.all(np.isfinite(foot)) else None, labels, wrong,
