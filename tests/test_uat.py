@@ -1,0 +1,420 @@
+"""helpers.uat: the hinge construction against numpy.interp and interpolation theory, evaluation
+against torch, extrapolation, training, knot placements, bad inputs, exercises and the widget."""
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from helpers import checks, uat
+
+SMOOTH = {  # target -> max |f''| on [-1, 1], from calculus
+    "sin": np.pi**2,
+    "square": 2.0,
+    "bump": 2 / 0.2**2,  # f'' = (4x²/σ⁴ − 2/σ²) e^{−x²/σ²} is largest in size at x = 0
+}
+
+
+@st.composite
+def knot_sets(draw, lo=-1.0, hi=1.0, max_size=24):
+    """Sorted knots in [lo, hi] with gaps of at least 1e-3 (always including lo and hi)."""
+    inner = draw(st.lists(st.floats(lo, hi, allow_nan=False), min_size=0, max_size=max_size - 2))
+    k = np.unique(np.concatenate([[lo, hi], inner]))
+    keep = np.concatenate([[True], np.diff(k) > 1e-3])
+    k = k[keep]
+    if k[-1] != hi:
+        k[-1] = hi
+    return k
+
+
+# --------------------------------------------------------------------------- the construction
+@settings(max_examples=60, deadline=None)
+@given(knots=knot_sets(), name=st.sampled_from(sorted(uat.TARGETS)))
+def test_hinge_interpolant_equals_numpy_interp_at_and_between_knots(knots, name):
+    f = uat.TARGETS[name]
+    params = uat.hinge_interpolant(f, knots)
+    mids = (knots[1:] + knots[:-1]) / 2
+    x = np.sort(np.concatenate([knots, mids, np.linspace(-1, 1, 257)]))
+    expected = np.interp(x, knots, f(knots))  # independent: numpy's linear interpolation
+    np.testing.assert_allclose(uat.evaluate(params, x), expected, atol=1e-9 * (1 + np.abs(params.c).sum()))
+    assert len(params.W) == len(knots) - 1
+    np.testing.assert_array_equal(params.W, 1.0)
+
+
+def test_hand_example_square_at_three_knots():
+    # x² through (-1, 1), (0, 0), (1, 1): slopes -1 then +1, so c = [-1, 2], b2 = 1.
+    W, b, c, b2 = uat.hinge_interpolant(uat.square_target, [-1.0, 0.0, 1.0])
+    np.testing.assert_allclose(b, [-1.0, 0.0])
+    np.testing.assert_allclose(c, [-1.0, 2.0])
+    assert b2 == 1.0
+    # f̂(0.5) = 1 − relu(1.5) + 2 relu(0.5) = 0.5, the chord, while f(0.5) = 0.25
+    assert uat.evaluate((W, b, c, b2), [0.5])[0] == pytest.approx(0.5)
+
+
+def test_hinge_features_are_relu_of_differences():
+    H = uat.hinge_features([-1.0, 0.0, 2.0], [0.0, 1.0])
+    np.testing.assert_array_equal(H, [[0.0, 0.0], [0.0, 0.0], [2.0, 1.0]])
+    rng = np.random.default_rng(0)
+    x, k = rng.normal(size=7), rng.normal(size=3)
+    loop = np.array([[max(0.0, xi - kj) for kj in k] for xi in x])
+    np.testing.assert_allclose(uat.hinge_features(x, k), loop)
+
+
+def test_output_weights_sum_to_the_last_slope():
+    knots, values = np.array([0.0, 1.0, 3.0, 4.0]), np.array([1.0, 3.0, 2.0, 2.0])
+    c, b2 = uat.output_weights(knots, values)
+    np.testing.assert_allclose(c, [2.0, -2.5, 0.5])  # slopes 2, -0.5, 0
+    assert b2 == 1.0 and np.cumsum(c)[-1] == pytest.approx(0.0)
+
+
+def test_evaluate_matches_torch_sequential():
+    rng = np.random.default_rng(1)
+    m = 7
+    params = uat.Params(rng.normal(size=m), rng.normal(size=m), rng.normal(size=m), float(rng.normal()))
+    net = torch.nn.Sequential(torch.nn.Linear(1, m), torch.nn.ReLU(), torch.nn.Linear(m, 1)).double()
+    with torch.no_grad():
+        net[0].weight.copy_(torch.tensor(params.W)[:, None])
+        net[0].bias.copy_(-torch.tensor(params.b))  # the unit computes relu(W x − b)
+        net[2].weight.copy_(torch.tensor(params.c)[None, :])
+        net[2].bias.fill_(params.b2)
+        x = rng.uniform(-3, 3, 50)
+        expected = net(torch.tensor(x)[:, None])[:, 0].numpy()
+    np.testing.assert_allclose(uat.evaluate(params, x), expected, rtol=1e-12, atol=1e-12)
+    assert uat.evaluate(params, x).dtype == np.float64
+
+
+def test_unit_knots_are_where_the_preactivation_vanishes():
+    params = uat.Params(np.array([2.0, -0.5, 0.0]), np.array([1.0, 1.0, 3.0]), np.ones(3), 0.0)
+    k = uat.unit_knots(params)
+    np.testing.assert_allclose(k[:2], [0.5, -2.0])
+    np.testing.assert_allclose(params.W[:2] * k[:2] - params.b[:2], 0.0)
+    assert np.isnan(k[2])  # W = 0: a constant unit has no knot
+
+
+# --------------------------------------------------------------------------- errors vs theory
+@pytest.mark.parametrize("m", [1, 2, 5, 16, 33])
+def test_square_error_is_exactly_h_squared_over_4(m):
+    # on an interval of width h the chord of x² exceeds x² by at most h²/4 (at the midpoint)
+    params = uat.hinge_interpolant(uat.square_target, np.linspace(-1, 1, m + 1))
+    h = 2 / m
+    assert uat.max_error(uat.square_target, params) == pytest.approx(h**2 / 4, rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(knots=knot_sets(), name=st.sampled_from(sorted(SMOOTH)))
+def test_error_obeys_the_interpolation_bound(knots, name):
+    # |f − interpolant| <= h_max² · max|f''| / 8 on any knots (Taylor with remainder)
+    f = uat.TARGETS[name]
+    bound = np.max(np.diff(knots)) ** 2 * SMOOTH[name] / 8
+    assert uat.max_error(f, uat.hinge_interpolant(f, knots)) <= bound * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.parametrize("name,placement", [("sin", "uniform"), ("square", "uniform"),
+                                            ("bump", "adaptive"), ("sin", "adaptive")])
+def test_loglog_slope_is_minus_two_for_smooth_targets(name, placement):
+    f = uat.TARGETS[name]
+    units = np.array([5, 9, 17, 33, 65, 129])
+    errors = [uat.max_error(f, uat.hinge_interpolant(f, uat.place_knots(placement, f, -1, 1, m + 1)))
+              for m in units]
+    assert -2.2 <= uat.loglog_slope(units, errors) <= -1.8
+
+
+@pytest.mark.parametrize("m", [1, 3, 5, 17, 65])
+def test_abs_error_is_h_over_2_when_zero_is_mid_interval(m):
+    # odd m: 0 is the midpoint of the middle interval [−h/2, h/2]; the chord there is h/2
+    params = uat.hinge_interpolant(uat.abs_target, np.linspace(-1, 1, m + 1))
+    assert uat.max_error(uat.abs_target, params) == pytest.approx(1 / m, rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(knots=knot_sets())
+def test_abs_error_is_2ab_over_a_plus_b_and_zero_with_a_knot_at_0(knots):
+    # knots x_i = −a < 0 < b = x_{i+1}: the chord at 0 is 2ab/(a + b), the whole error of |x|
+    err = uat.max_error(uat.abs_target, uat.hinge_interpolant(uat.abs_target, knots))
+    i = np.searchsorted(knots, 0.0)
+    if knots[i] == 0.0:
+        assert err < 1e-12
+    else:
+        a, b = -knots[i - 1], knots[i]
+        assert err == pytest.approx(2 * a * b / (a + b), rel=1e-9, abs=1e-12)
+
+
+def test_abs_slope_is_minus_one():
+    units = np.array([3, 5, 9, 17, 33, 65])
+    errors = [uat.max_error(uat.abs_target, uat.hinge_interpolant(uat.abs_target, np.linspace(-1, 1, m + 1)))
+              for m in units]
+    assert uat.loglog_slope(units, errors) == pytest.approx(-1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("placement", sorted(uat.PLACEMENTS))
+@pytest.mark.parametrize("m", [1, 8, 64])
+def test_step_error_never_falls_below_one_half(placement, m):
+    # a continuous function cannot come closer than 1/2 to a jump of height 1
+    f = uat.step_target
+    params = uat.hinge_interpolant(f, uat.place_knots(placement, f, -1, 1, m + 1))
+    assert uat.max_error(f, params) >= 0.5 - 1e-9
+
+
+def test_loglog_slope_recovers_a_power_law():
+    units = np.array([2.0, 4.0, 8.0, 16.0])
+    assert uat.loglog_slope(units, 3 * units**-1.5) == pytest.approx(-1.5)
+
+
+# --------------------------------------------------------------------------- extrapolation
+def _second_differences(y):
+    return y[2:] - 2 * y[1:-1] + y[:-2]
+
+
+@settings(max_examples=30, deadline=None)
+@given(knots=knot_sets(), name=st.sampled_from(sorted(uat.TARGETS)))
+def test_interpolant_is_affine_outside_the_knots(knots, name):
+    f = uat.TARGETS[name]
+    params = uat.hinge_interpolant(f, knots)
+    left, right = np.linspace(-5, knots[0], 50), np.linspace(knots[-1], 5, 50)
+    scale = 1 + np.abs(params.c).sum()
+    for side in (left, right):
+        assert np.all(np.abs(_second_differences(uat.evaluate(params, side))) < 1e-9 * scale * 5)
+    np.testing.assert_allclose(uat.evaluate(params, left), f(knots[:1])[0], atol=1e-9 * scale)
+    last_slope = (f(knots[-1:]) - f(knots[-2:-1]))[0] / (knots[-1] - knots[-2])
+    np.testing.assert_allclose(np.diff(uat.evaluate(params, right)) / np.diff(right), last_slope,
+                               rtol=1e-6, atol=1e-6 * scale)
+
+
+def test_trained_net_is_affine_beyond_its_outermost_knot():
+    params, _ = uat.train_shallow(uat.sin_target, 16, steps=200)
+    k = uat.unit_knots(params)
+    k = k[np.isfinite(k)]
+    for side in (np.linspace(k.max(), k.max() + 10, 80), np.linspace(k.min() - 10, k.min(), 80)):
+        y = uat.evaluate(params, side)
+        assert np.max(np.abs(_second_differences(y))) < 1e-9 * (1 + np.max(np.abs(y)))
+
+
+# --------------------------------------------------------------------------- training
+def test_train_shallow_reduces_the_loss_and_is_deterministic():
+    state = torch.random.get_rng_state()
+    threads = torch.get_num_threads()
+    p1, losses = uat.train_shallow(uat.bump_target, 8, steps=300, seed=3)
+    p2, losses2 = uat.train_shallow(uat.bump_target, 8, steps=300, seed=3)
+    p3, _ = uat.train_shallow(uat.bump_target, 8, steps=300, seed=4)
+    assert losses.shape == (300,) and losses[-1] < losses[0] / 5
+    for a, b in zip(p1, p2):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(losses, losses2)
+    assert not np.array_equal(p1.b, p3.b)
+    assert torch.equal(torch.random.get_rng_state(), state)  # the global RNG is untouched
+    assert torch.get_num_threads() == threads
+    assert all(a.shape == (8,) and a.dtype == np.float64 for a in p1[:3]) and isinstance(p1.b2, float)
+
+
+def test_train_shallow_params_reproduce_its_loss():
+    # the returned float64 params, evaluated in numpy, give (about) the last recorded loss
+    params, losses = uat.train_shallow(uat.square_target, 4, steps=200, n_points=64)
+    x = np.linspace(-1, 1, 64)
+    mse = np.mean((uat.evaluate(params, x) - x**2) ** 2)
+    assert mse <= losses[-1] * 1.5 + 1e-7
+
+
+def test_training_error_shrinks_with_width():
+    errs = [uat.max_error(uat.sin_target, uat.train_shallow(uat.sin_target, w, steps=600)[0])
+            for w in (2, 32)]
+    assert errs[1] < errs[0] / 5
+
+
+# --------------------------------------------------------------------------- knot placements
+@pytest.mark.parametrize("placement", sorted(uat.PLACEMENTS))
+@pytest.mark.parametrize("name", sorted(uat.TARGETS))
+@pytest.mark.parametrize("n", [2, 3, 65])
+def test_placements_give_sorted_distinct_knots_spanning_the_interval(placement, name, n):
+    k = uat.place_knots(placement, uat.TARGETS[name], -1, 1, n, seed=5)
+    assert k.shape == (n,) and k[0] == -1 and k[-1] == 1 and np.all(np.diff(k) > 0)
+
+
+def test_random_knots_depend_only_on_the_seed():
+    a = uat.random_knots(None, -1, 1, 10, seed=2)
+    np.testing.assert_array_equal(a, uat.random_knots(None, -1, 1, 10, seed=2))
+    assert not np.array_equal(a, uat.random_knots(None, -1, 1, 10, seed=3))
+
+
+def test_adaptive_knots_follow_the_curvature():
+    # constant f'' (x²) or none (a line): equidistributing gives the uniform knots
+    np.testing.assert_allclose(uat.adaptive_knots(uat.square_target, -1, 1, 9), np.linspace(-1, 1, 9), atol=1e-3)
+    np.testing.assert_allclose(uat.adaptive_knots(lambda x: 3 * x, -1, 1, 9), np.linspace(-1, 1, 9), atol=1e-12)
+    # the bump's curvature lives in |x| < 0.5: more knots there, and a smaller error
+    k = uat.adaptive_knots(uat.bump_target, -1, 1, 17)
+    assert np.sum(np.abs(k) < 0.5) > np.sum(np.abs(np.linspace(-1, 1, 17)) < 0.5)
+    err = {p: uat.max_error(uat.bump_target, uat.hinge_interpolant(uat.bump_target, uat.place_knots(p, uat.bump_target, -1, 1, 17)))
+           for p in ("uniform", "adaptive")}
+    assert err["adaptive"] < err["uniform"] / 2
+
+
+# --------------------------------------------------------------------------- bad inputs
+@pytest.mark.parametrize("knots,match", [
+    ([0.0], "knots must have shape"), ([], "knots must have shape"),
+    ([0.0, 1.0, 0.5], "strictly increasing"), ([0.0, 1.0, 1.0], "strictly increasing"),
+    ([0.0, np.nan], "finite"), ([0.0, np.inf], "finite"), ([[0.0, 1.0]], "knots must have shape"),
+])
+def test_hinge_interpolant_rejects_bad_knots(knots, match):
+    with pytest.raises(ValueError, match=match):
+        uat.hinge_interpolant(np.sin, knots)
+
+
+def test_bad_functions_and_values():
+    with pytest.raises(TypeError, match="f must be a callable"):
+        uat.hinge_interpolant("sin", [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"f\(x\) must be finite"):
+        uat.hinge_interpolant(np.log, [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"f\(x\) must have the shape"):
+        uat.hinge_interpolant(lambda x: 1.0, [0.0, 1.0])
+    with pytest.raises(TypeError, match="f must be a callable"):
+        uat.max_error(None, uat.abs_net(0.0))
+    with pytest.raises(TypeError, match="f must be a callable"):
+        uat.train_shallow(3, 4)
+    with pytest.raises(TypeError, match="knots must be an array"):
+        uat.hinge_features([0.0], ["a", object()])
+
+
+@pytest.mark.parametrize("params,match", [
+    ((np.ones(2), np.ones(3), np.ones(2), 0.0), "same shape"),
+    ((np.ones(2), np.ones(2), np.ones(2)), "params must be a tuple"),
+    (5, "params must be a tuple"),
+    ((np.ones(2), np.ones(2), np.ones(2), [1.0, 2.0]), "params.b2"),
+    ((np.ones(2), np.ones(2), np.array([1.0, np.nan]), 0.0), "params.c must contain only finite"),
+])
+def test_evaluate_rejects_bad_params(params, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        uat.evaluate(params, np.zeros(3))
+
+
+def test_evaluate_output_weights_and_ranges_reject_bad_input():
+    p = uat.abs_net(0.0)
+    with pytest.raises(ValueError, match=r"x must have shape \(n,\)"):
+        uat.evaluate(p, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="x must contain only finite"):
+        uat.evaluate(p, [np.inf])
+    with pytest.raises(ValueError, match="values must have the shape of knots"):
+        uat.output_weights([0.0, 1.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="lo and hi"):
+        uat.max_error(np.sin, p, 1.0, -1.0)
+    with pytest.raises(ValueError, match="n must be an int"):
+        uat.max_error(np.sin, p, n=1)
+    with pytest.raises(ValueError, match="errors must be > 0|units and errors"):
+        uat.loglog_slope([1, 2], [0.0, 1.0])
+    with pytest.raises(ValueError, match="placement must be one of"):
+        uat.place_knots("chebyshev", np.sin, -1, 1, 5)
+    with pytest.raises(ValueError, match="n must be an int >= 2"):
+        uat.place_knots("uniform", np.sin, -1, 1, 1)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(width=0), "width"), (dict(width=2.5), "width"), (dict(width=True), "width"),
+    (dict(width=4, steps=0), "steps"), (dict(width=4, lr=-1.0), "lr"), (dict(width=4, lr=np.nan), "lr"),
+    (dict(width=4, lo=1.0, hi=0.0), "lo and hi"), (dict(width=4, seed=-1), "seed"),
+])
+def test_train_shallow_rejects_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        uat.train_shallow(np.sin, **kwargs)
+
+
+def test_playground_state_rejects_unknown_target_and_bad_units():
+    with pytest.raises(ValueError, match="target must be one of"):
+        uat.playground_state("cos")
+    with pytest.raises(ValueError, match="units must be an int in"):
+        uat.playground_state("sin", units=65)
+
+
+# --------------------------------------------------------------------------- exercises
+def _stub(*args):
+    raise NotImplementedError
+
+
+def test_hinge_features_check_is_real():
+    ex = uat.HINGE_FEATURES
+    assert ex.run(uat.hinge_features).status == checks.PASS
+    assert ex.run(_stub).status == checks.NOT_IMPLEMENTED
+    assert ex.run(lambda x, k: np.maximum(0, np.asarray(k)[None, :] - np.asarray(x)[:, None])).status == checks.FAIL
+    assert ex.run(lambda x, k: np.maximum(0, np.asarray(x)[None, :] - np.asarray(k)[:, None])).status == checks.FAIL
+    assert ex.run(lambda x, k: np.asarray(x)[:, None] - np.asarray(k)[None, :]).status == checks.FAIL  # no relu
+
+
+def test_output_weights_check_is_real():
+    ex = uat.OUTPUT_WEIGHTS
+    assert ex.run(uat.output_weights).status == checks.PASS
+    assert ex.run(_stub).status == checks.NOT_IMPLEMENTED
+
+    def slopes_not_changes(k, v):
+        return np.diff(v) / np.diff(k), float(v[0])
+
+    def forgot_b2(k, v):
+        return uat.output_weights(k, v)[0], 0.0
+
+    def dropped_first_slope(k, v):
+        s = np.diff(v) / np.diff(k)
+        return np.concatenate([[0.0], np.diff(s)]), float(v[0])
+
+    for wrong in (slopes_not_changes, forgot_b2, dropped_first_slope):
+        assert ex.run(wrong).status == checks.FAIL, wrong.__name__
+
+
+def test_abs_net_check_tests_the_function_not_the_parameters():
+    ex = uat.ABS_NET
+    assert ex.run(uat.abs_net).status == checks.PASS
+    assert ex.run(_stub).status == checks.NOT_IMPLEMENTED
+    # other correct constructions pass: rescaled units, an extra dead unit, lists
+    assert ex.run(lambda a: ([2.0, -2.0], [2 * a, -2 * a], [0.5, 0.5], 0.0)).status == checks.PASS
+    assert ex.run(lambda a: uat.Params(np.array([1.0, -1.0, 0.0]), np.array([a, -a, 1.0]),
+                                       np.array([1.0, 1.0, 7.0]), 0.0)).status == checks.PASS
+    # plausible wrong answers: the bias sign of the left unit, only one hinge, |x| + a
+    assert ex.run(lambda a: ([1.0, -1.0], [a, a], [1.0, 1.0], 0.0)).status == checks.FAIL
+    assert ex.run(lambda a: ([1.0], [a], [1.0], 0.0)).status == checks.FAIL
+    assert ex.run(lambda a: ([1.0, -1.0], [0.0, 0.0], [1.0, 1.0], a)).status == checks.FAIL
+    assert ex.run(lambda a: "not params").status == checks.FAIL
+
+
+# --------------------------------------------------------------------------- widget
+@pytest.mark.parametrize("placement", sorted(uat.PLACEMENTS))
+@pytest.mark.parametrize("target", sorted(uat.TARGETS))
+@pytest.mark.parametrize("units", [1, uat.MAX_UNITS])
+def test_playground_state_at_the_extremes(target, placement, units):
+    for shown in (0, 1, units):
+        s = uat.playground_state(target, units, placement, shown=shown, seed=7)
+        assert not s["diverged"] and s["hinges"].shape == (units, len(s["x"]))
+        inside = (s["x"] >= -1) & (s["x"] <= 1)
+        f = uat.TARGETS[target]
+        np.testing.assert_allclose(s["fhat"][inside], np.interp(s["x"][inside], s["knots"], f(s["knots"])),
+                                   atol=1e-8 * (1 + np.abs(s["hinges"]).max()))
+        assert 0 <= s["error"] < 2 and f"{units} units" in s["title"]
+    np.testing.assert_allclose(uat.playground_state(target, units, placement, shown=0)["partial"],
+                               f(s["knots"][:1])[0])
+
+
+def test_playground_widget_updates_at_every_extreme():
+    w = uat.playground()
+    c = w.controls
+    try:
+        for target in uat.TARGETS:
+            for placement in uat.PLACEMENTS:
+                for units in (1, uat.MAX_UNITS):
+                    c["target"].value, c["placement"].value, c["units"].value = target, placement, units
+                    assert c["shown"].max == units and c["shown"].value == units
+                    w.update()
+                    assert uat.TARGET_LABELS[target] in w.artists["top"].get_title()
+                    c["shown"].value = 0
+                    w.update()
+                    assert not w.artists["last"].get_visible()
+        c["reseed"].click()
+        w.canvas.draw()
+        assert not w.artists["banner"].get_visible()
+    finally:
+        w.artists["fig"].clear()
+
+
+def test_draw_playground_on_a_plain_figure():
+    fig = Figure()
+    art = uat.draw_playground(fig, uat.playground_state("bump", 5, "adaptive", shown=2))
+    assert sum(line.get_visible() for line in art["hinges"]) == 2
+    FigureCanvasAgg(fig).draw()
+    assert matplotlib.colors.to_hex(art["fhat"].get_color()) == uat.plotting.PALETTE["blue"].lower()
