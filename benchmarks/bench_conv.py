@@ -1,0 +1,48 @@
+"""Lecture 04 speed target: conv2d on a 256x256 image with a 5x5 kernel within 5x of scipy.
+
+conv2d loops over the kernel's 25 taps (each a vectorised shifted copy of the image), never over
+pixels. Usage: python benchmarks/bench_conv.py [--repeat N]. Prints the timings and whether the
+target is met; asserts nothing (timings depend on the machine).
+"""
+
+import argparse
+import time
+
+import numpy as np
+import scipy.signal
+
+from helpers import conv
+
+TARGET_RATIO = 5.0
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - start))
+    return float(np.median(times))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    f, h = rng.normal(size=(256, 256)), rng.normal(size=(5, 5))
+    print(f"{'case (256x256 image, 5x5 kernel)':40s} {'ours ms':>8s} {'scipy ms':>9s} {'ratio':>6s}"
+          f"  target ratio <= {TARGET_RATIO:.0f}")
+    for mode in conv.MODES:
+        for boundary, sb in (("zero", "fill"), ("circular", "wrap")):
+            ours = median_ms(lambda: conv.conv2d(f, h, mode, boundary), args.repeat)
+            ref = median_ms(lambda: scipy.signal.convolve2d(f, h, mode, boundary=sb), args.repeat)
+            ratio = ours / ref
+            verdict = "ok" if ratio <= TARGET_RATIO else "SLOW"
+            print(f"conv2d mode={mode:5s} boundary={boundary:8s}    {ours:8.2f} {ref:9.2f} "
+                  f"{ratio:6.2f}  {verdict}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

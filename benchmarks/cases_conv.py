@@ -1,0 +1,49 @@
+"""Widget updates of lecture 04, timed by benchmarks/widget_latency.py (target p95 < 100 ms).
+
+Each case moves one control of a playground (the value depends on i), which runs the update
+(recompute, set artist data), then draws the canvas.
+"""
+
+from helpers import conv
+
+_state = {}
+
+
+def _widget(name):
+    if name not in _state:
+        _state[name] = conv.playground() if name == "equivariance" else conv.pooling_playground()
+    return _state[name]
+
+
+def shift_slider(i: int) -> None:
+    w = _widget("equivariance")
+    w.controls["dy"].value = (i % 33) - 16
+    w.canvas.draw()
+
+
+def kernel_and_boundary(i: int) -> None:
+    w = _widget("equivariance")
+    kernels = list(conv.KERNELS)
+    w.controls["kernel"].value = kernels[i % len(kernels)]
+    w.controls["boundary"].value = conv.BOUNDARIES[i % 2]
+    w.canvas.draw()
+
+
+def pooling_shift(i: int) -> None:
+    w = _widget("pooling")
+    w.controls["shift"].value = i % 16
+    w.canvas.draw()
+
+
+def pooling_size(i: int) -> None:
+    w = _widget("pooling")
+    w.controls["k"].value = 2 + i % 3
+    w.canvas.draw()
+
+
+CASES = {
+    "equivariance: shift slider": shift_slider,
+    "equivariance: kernel + boundary": kernel_and_boundary,
+    "pooling: shift slider": pooling_shift,
+    "pooling: pool size k": pooling_size,
+}
