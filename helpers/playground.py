@@ -24,6 +24,7 @@ https://playground.tensorflow.org).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from typing import Any, Protocol
 
@@ -47,6 +48,20 @@ _DATA_SETS = ("gaussian", "xor", "circles", "spiral")
 
 
 # ----------------------------------------------------------------------------- the maths
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one thread inside the block, then restore the thread count.
+
+    The tensors here are tiny: on a busy machine a thread pool costs 5-10x more than it saves.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def logistic_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -80,7 +95,8 @@ def build_mlp(hidden_layers: int, neurons: int, activation: str,
     widths = [2] + ([neurons] * hidden_layers if neurons > 0 else []) + [1]
     layers: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
-        linear = nn.Linear(fan_in, fan_out, dtype=DTYPE)
+        # skip_init: no default initialisation, which would draw from the global RNG
+        linear = nn.utils.skip_init(nn.Linear, fan_in, fan_out, dtype=DTYPE)
         bound = 1 / math.sqrt(fan_in)
         with torch.no_grad():
             linear.weight.uniform_(-bound, bound, generator=generator)
@@ -206,6 +222,11 @@ class Playground:
         """Train ``n`` epochs (each: shuffle, then one SGD step per minibatch); return the
         train loss. A no-op once :attr:`diverged` (the run stops at the first bad epoch)."""
         _check_int("n", n, 0, None)
+        with _one_thread():
+            self._train(n)
+        return self.history["train"][-1]
+
+    def _train(self, n: int) -> None:
         X, y = self._tensors["train"]
         weights = [m.weight for m in self.model if isinstance(m, nn.Linear)]
         for _ in range(n):
@@ -223,7 +244,6 @@ class Playground:
                         p -= self.lr * p.grad
             self.epoch += 1
             self._record()
-        return self.history["train"][-1]
 
     def _record(self) -> None:
         """Append the current train and test losses; flag divergence."""
@@ -239,14 +259,14 @@ class Playground:
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != 2:
             raise ValueError(f"X must have shape (m, 2), got shape {X.shape}")
-        with torch.no_grad():
+        with torch.no_grad(), _one_thread():
             return self.model(torch.as_tensor(X, dtype=DTYPE)).squeeze(1).double().numpy()
 
     def loss(self, split: str = "train") -> float:
         """Mean logistic loss (no penalty) on "train" or "test"."""
         _check_choice("split", split, SPLITS)
         X, y = self._tensors[split]
-        with torch.no_grad():
+        with torch.no_grad(), _one_thread():
             return float(logistic_loss(self.model(X).squeeze(1), y))
 
     def accuracy(self, split: str = "train") -> float:
@@ -390,15 +410,17 @@ class _View:
         self.banner = widgets.banner(ax)
         self.boundary = None  # the contour f = 0, redrawn each time
         self.lines = {
-            "train": self.ax_loss.plot([], [], color=plotting.PALETTE["black"],
-                                       label="train loss")[0],
+            "train": self.ax_loss.plot([], [], color=plotting.PALETTE["black"], marker="o",
+                                       markevery=[-1], label="train loss")[0],
             "test": self.ax_loss.plot([], [], color=plotting.PALETTE["vermillion"], ls="--",
-                                      label="test loss")[0],
+                                      marker="o", markevery=[-1], label="test loss")[0],
         }
         self.ax_loss.set_xlabel("epoch")
         self.ax_loss.set_ylabel("mean logistic loss")
         self.ax_loss.legend(loc="upper right")
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.28)
+        # the epoch counter and scores: one figure-level line (cheaper to redraw than titles)
+        self.info = fig.text(0.5, 0.97, "", ha="center", va="top", fontsize=12)
         self.set_data(pg)
 
     def set_data(self, pg: Playground) -> None:
@@ -425,22 +447,23 @@ class _View:
                 self.boundary = self.ax_map.contour(xs, ys, Z, levels=[0.0], colors="black",
                                                     linewidths=1.2)
         widgets.set_banner(self.banner, diverged)
-        acc = ("—", "—") if diverged else tuple(f"{pg.accuracy(s):.0%}" for s in SPLITS)
-        self.ax_map.set_title(f"accuracy: train (filled) {acc[0]}, test (hollow) {acc[1]}",
-                              fontsize=12)
-        epochs = np.arange(len(pg.history["train"]))
-        for split, line in self.lines.items():
-            line.set_data(epochs, pg.history[split])
-        finite = [v for split in SPLITS for v in pg.history[split] if math.isfinite(v)]
-        top = max(finite) if finite else 1.0
+        losses = np.array([pg.history["train"], pg.history["test"]])  # (2, epochs + 1)
+        for split, line in zip(SPLITS, self.lines.values()):
+            line.set_data(np.arange(losses.shape[1]), pg.history[split])
+        finite = losses[np.isfinite(losses)]
+        top = float(finite.max()) if finite.size else 1.0
         self.ax_loss.set_xlim(0, max(10, pg.epoch))
         self.ax_loss.set_ylim(0, 1.08 * top if top > 0 else 1.0)
-        self.ax_loss.set_title(f"epoch {pg.epoch}: train {_fmt(pg.history['train'][-1])}, "
-                               f"test {_fmt(pg.history['test'][-1])}", fontsize=12)
+        self.info.set_text(_summary(pg, diverged))
 
 
-def _fmt(loss: float) -> str:
-    return f"{loss:.3f}" if math.isfinite(loss) else "NaN"
+def _summary(pg: Playground, diverged: bool) -> str:
+    """One line: epoch, last losses and accuracies ("—" once diverged)."""
+    train, test = pg.history["train"][-1], pg.history["test"][-1]
+    if diverged:
+        return f"epoch {pg.epoch}   loss: train {train:.3g}, test {test:.3g}   accuracy: —"
+    return (f"epoch {pg.epoch}   loss: train {train:.3f}, test {test:.3f}   accuracy: "
+            f"train (filled) {pg.accuracy('train'):.0%}, test (hollow) {pg.accuracy('test'):.0%}")
 
 
 class PlaygroundUI:
@@ -550,6 +573,8 @@ class PlaygroundUI:
                 value = getattr(self.pg, name)
                 if hasattr(control, "options") and value not in control.options:
                     control.options = sorted(set(control.options) | {value})
+                elif hasattr(control, "min"):  # e.g. neurons=0 below the slider's 1
+                    control.min, control.max = min(control.min, value), max(control.max, value)
                 control.value = value
         finally:
             self._syncing = False

@@ -1,0 +1,522 @@
+"""helpers.playground: the trainer against theory and torch, its validation, its UI and overlays.
+
+Reference values come from theory (a line cannot separate a disc from the ring around it), from
+independent implementations (torch's BCE-with-logits and autograd, a brute-force search over
+lines in numpy) or from the data generator, never from the code under test.
+"""
+
+import asyncio
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from helpers import data, widgets
+from helpers import playground as P
+from helpers.playground import Playground
+
+
+def weight_norm2(pg: Playground) -> float:
+    return sum(float((m.weight.detach() ** 2).sum()) for m in pg.model if isinstance(m, nn.Linear))
+
+
+def best_line_accuracy(X: np.ndarray, y: np.ndarray, angles: int = 720) -> float:
+    """Brute force: the best accuracy of any classifier sign(w.x - c) (numpy, independent)."""
+    best = 0.0
+    for t in np.linspace(0, np.pi, angles, endpoint=False):
+        proj = X @ np.array([np.cos(t), np.sin(t)])
+        ys = y[np.argsort(proj)]
+        # threshold after k sorted points: those k are -1, the rest +1 (or the reverse)
+        neg_left = np.concatenate([[0], np.cumsum(ys == -1)])
+        pos_right = np.concatenate([np.cumsum((ys == 1)[::-1])[::-1], [0]])
+        acc = (neg_left + pos_right) / len(y)
+        best = max(best, acc.max(), (1 - acc).max())
+    return float(best)
+
+
+# ----------------------------------------------------------------------------- the maths
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 50), st.integers(0, 2**31 - 1), st.floats(0.1, 30))
+def test_logistic_loss_equals_torch_bce_with_logits(m, seed, scale):
+    g = torch.Generator().manual_seed(seed)
+    logits = scale * torch.randn(m, generator=g, dtype=torch.float64)
+    y = torch.where(torch.rand(m, generator=g) < 0.5, -1.0, 1.0).double()
+    expected = nn.functional.binary_cross_entropy_with_logits(logits, (y + 1) / 2)
+    torch.testing.assert_close(P.logistic_loss(logits, y), expected)
+
+
+def test_logistic_loss_at_zero_logit_is_log2_and_rejects_bad_input():
+    assert float(P.logistic_loss(torch.zeros(4), torch.ones(4))) == pytest.approx(math.log(2))
+    with pytest.raises(ValueError, match="logits and y"):
+        P.logistic_loss(torch.zeros(3), torch.zeros(4))
+    with pytest.raises(TypeError, match="logits and y"):
+        P.logistic_loss(np.zeros(3), torch.zeros(3))
+
+
+@pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
+@pytest.mark.parametrize("hidden_layers, neurons", [(0, 4), (2, 0), (1, 1), (4, 16)])
+def test_model_is_only_linear_and_activation_layers(activation, hidden_layers, neurons):
+    pg = Playground(hidden_layers=hidden_layers, neurons=neurons, activation=activation)
+    allowed = (nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.Identity)
+    assert isinstance(pg.model, nn.Sequential)
+    assert all(type(m) in allowed for m in pg.model)
+    linears = [m for m in pg.model if isinstance(m, nn.Linear)]
+    assert linears[0].in_features == 2 and linears[-1].out_features == 1
+    expected_linears = 1 if hidden_layers == 0 or neurons == 0 else hidden_layers + 1
+    assert len(linears) == expected_linears
+    assert len(pg.model) == 2 * expected_linears - 1  # an activation between Linear layers
+    assert type(pg.model[-1]) is nn.Linear  # the output is a logit
+    assert all(p.dtype == P.DTYPE for p in pg.model.parameters())
+
+
+def test_zero_neurons_or_zero_layers_is_logistic_regression():
+    for kwargs in (dict(neurons=0), dict(hidden_layers=0)):
+        pg = Playground(dataset="gaussian", **kwargs)
+        assert len(pg.model) == 1 and isinstance(pg.model[0], nn.Linear)
+        pg.step(5)
+        assert pg.epoch == 5 and not pg.diverged
+        # a linear model: the logit is affine in x, so second differences on the grid vanish
+        _, _, Z = pg.predict_grid(20)
+        np.testing.assert_allclose(np.diff(Z, 2, axis=0), 0, atol=1e-4)
+        np.testing.assert_allclose(np.diff(Z, 2, axis=1), 0, atol=1e-4)
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def test_step_reduces_loss_and_separates_gaussian_blobs():
+    pg = Playground(dataset="gaussian", noise=0.1)
+    before = pg.loss()
+    assert before == pg.history["train"][0]
+    after = pg.step(30)
+    assert after == pg.loss() < 0.5 * before
+    assert pg.accuracy("train") >= 0.97 and pg.accuracy("test") >= 0.95
+
+
+def test_circles_need_a_hidden_layer():
+    """Theory: a half-plane cannot hold a disc and exclude the ring around it."""
+    linear = Playground(dataset="circles", hidden_layers=0)
+    linear.step(200)
+    best = best_line_accuracy(linear.X_train, linear.y_train)
+    assert best < 0.75  # no line gets close to separating the classes
+    assert linear.accuracy("train") <= best + 0.02  # (the line search is discretised)
+    assert linear.accuracy("test") <= 0.75
+    mlp = Playground(dataset="circles", hidden_layers=2, neurons=4, activation="tanh")
+    mlp.step(300)
+    assert mlp.accuracy("train") >= 0.97 and mlp.accuracy("test") >= 0.95
+
+
+def test_accuracy_and_loss_match_an_independent_forward_pass():
+    pg = Playground(dataset="xor", hidden_layers=1, neurons=4, activation="relu")
+    pg.step(20)
+    for split in P.SPLITS:
+        X, y = (pg.X_train, pg.y_train) if split == "train" else (pg.X_test, pg.y_test)
+        with torch.no_grad():
+            f = pg.model(torch.tensor(X, dtype=torch.float32)).squeeze(1).double()
+        t = torch.tensor((y + 1) / 2, dtype=torch.float64)
+        assert pg.loss(split) == pytest.approx(
+            float(nn.functional.binary_cross_entropy_with_logits(f, t)), rel=1e-5)
+        assert pg.accuracy(split) == pytest.approx(np.mean((f.numpy() >= 0) == (y == 1)))
+
+
+def test_full_batch_step_is_gradient_descent_with_weight_decay():
+    """One epoch with one batch = one step theta - lr * (grad of the mean BCE + l2 * W)."""
+    pg = Playground(dataset="xor", hidden_layers=1, neurons=3, lr=0.1, l2=0.5, batch_size=1000)
+    ref = [p.detach().clone().requires_grad_(True) for p in pg.model.parameters()]
+    X = torch.tensor(pg.X_train, dtype=torch.float32)
+    t = torch.tensor((pg.y_train + 1) / 2, dtype=torch.float32)
+    W1, b1, W2, b2 = ref
+    f = (torch.tanh(X @ W1.T + b1) @ W2.T + b2).squeeze(1)
+    nn.functional.binary_cross_entropy_with_logits(f, t).backward()
+    expected = [W1 - 0.1 * (W1.grad + 0.5 * W1), b1 - 0.1 * b1.grad,
+                W2 - 0.1 * (W2.grad + 0.5 * W2), b2 - 0.1 * b2.grad]
+    pg.step(1)
+    for got, want in zip(pg.model.parameters(), expected):
+        torch.testing.assert_close(got.detach(), want.detach(), rtol=1e-5, atol=1e-6)
+
+
+def test_l2_shrinks_the_weights():
+    plain = Playground(dataset="spiral", hidden_layers=2, neurons=8, l2=0.0)
+    decayed = Playground(dataset="spiral", hidden_layers=2, neurons=8, l2=0.03)
+    assert weight_norm2(plain) == weight_norm2(decayed)  # same seed, same start
+    plain.step(50)
+    decayed.step(50)
+    assert weight_norm2(decayed) < 0.8 * weight_norm2(plain)
+
+
+def test_same_seed_same_run_and_global_state_untouched():
+    torch_state, np_state = torch.get_rng_state(), np.random.get_state()
+    threads = torch.get_num_threads()
+    a, b = Playground(seed=3), Playground(seed=3)
+    a.step(10)
+    b.step(10)
+    assert a.history == b.history
+    for p, q in zip(a.model.parameters(), b.model.parameters()):
+        assert torch.equal(p, q)
+    c = Playground(seed=4)
+    c.step(10)
+    assert c.history["train"] != a.history["train"]
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert np.random.get_state()[1].tolist() == np_state[1].tolist()
+    assert torch.get_num_threads() == threads  # training runs on one thread, then restores
+
+
+def test_history_lengths_and_epochs():
+    pg = Playground(dataset="gaussian")
+    assert pg.epoch == 0 and len(pg.history["train"]) == len(pg.history["test"]) == 1
+    pg.step(5)
+    pg.step()
+    pg.step(0)
+    assert pg.epoch == 6 and len(pg.history["train"]) == len(pg.history["test"]) == 7
+    assert pg.history["test"][-1] == pg.loss("test")
+
+
+def test_split_sizes_and_points_come_from_the_data_set():
+    pg = Playground(dataset="spiral", n=200, train_frac=0.3, noise=0.2, seed=5)
+    assert pg.X_train.shape == (60, 2) and pg.y_train.shape == (60,)
+    assert pg.X_test.shape == (140, 2) and pg.y_test.shape == (140,)
+    X, y = data.make_dataset("spiral", n=200, noise=0.2, seed=5)
+    got = np.vstack([pg.X_train, pg.X_test])
+    labels = np.concatenate([pg.y_train, pg.y_test])
+    order, ref = np.lexsort(got.T), np.lexsort(X.T)
+    np.testing.assert_array_equal(got[order], X[ref])  # every point once, train and test disjoint
+    np.testing.assert_array_equal(labels[order], y[ref])
+    assert set(np.unique(labels)) == {-1, 1}
+    tiny = Playground(n=4, train_frac=0.01)
+    assert len(tiny.y_train) == 1 and len(tiny.y_test) == 3  # both splits are never empty
+
+
+def test_lr_l2_batch_size_change_without_reset():
+    pg = Playground(dataset="gaussian")
+    pg.step(3)
+    pg.lr, pg.l2, pg.batch_size = 0.1, 0.01, 1000
+    assert (pg.lr, pg.l2, pg.batch_size, pg.epoch) == (0.1, 0.01, 1000, 3)
+    pg.step(1)
+    assert pg.epoch == 4
+
+
+def test_reset_goes_back_to_epoch_zero_and_changes_hyper_parameters():
+    pg = Playground(dataset="gaussian")
+    first = [p.detach().clone() for p in pg.model.parameters()]
+    pg.step(5)
+    pg.reset()
+    assert pg.epoch == 0 and len(pg.history["train"]) == 1 and not pg.diverged
+    assert all(torch.equal(p, q) for p, q in zip(pg.model.parameters(), first))
+    pg.reset(dataset="xor", hidden_layers=3, activation="relu")
+    assert (pg.dataset, pg.hidden_layers, pg.activation) == ("xor", 3, "relu")
+    assert sum(isinstance(m, nn.ReLU) for m in pg.model) == 3
+    assert pg.config["lr"] == 0.03
+
+
+def test_predict_grid_shape_box_and_sign():
+    pg = Playground(dataset="xor", hidden_layers=1, neurons=4)
+    pg.step(10)
+    xs, ys, Z = pg.predict_grid(30)
+    assert xs.shape == ys.shape == (30,) and Z.shape == (30, 30)
+    assert (xs[0], xs[-1], ys[0], ys[-1]) == pytest.approx(pg.box)
+    i, j = 7, 21  # row i is along y, column j along x
+    with torch.no_grad():
+        f = float(pg.model(torch.tensor([[xs[j], ys[i]]], dtype=torch.float32)))
+    assert Z[i, j] == pytest.approx(f, rel=1e-5, abs=1e-6)
+    assert Z.min() < 0 < Z.max()  # both classes predicted somewhere
+    # the box holds every point
+    X = np.vstack([pg.X_train, pg.X_test])
+    assert X[:, 0].min() > pg.box[0] and X[:, 0].max() < pg.box[1]
+    assert X[:, 1].min() > pg.box[2] and X[:, 1].max() < pg.box[3]
+
+
+# ----------------------------------------------------------------------------- divergence
+
+
+@pytest.mark.parametrize("lr", [10.0, 1e6])
+@pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
+def test_huge_learning_rate_never_raises(lr, activation):
+    pg = Playground(dataset="spiral", lr=lr, activation=activation, hidden_layers=3, neurons=8,
+                    batch_size=1)
+    loss = pg.step(5)
+    if pg.diverged:
+        epoch, length = pg.epoch, len(pg.history["train"])
+        pg.step(3)  # a no-op once diverged
+        assert pg.epoch == epoch and len(pg.history["train"]) == length
+    else:
+        assert np.all(np.isfinite(pg.history["train"] + pg.history["test"]))
+        assert math.isfinite(loss)
+    pg.predict_grid(10)
+    pg.accuracy("test")
+
+
+def test_linear_network_with_lr_1e6_diverges_and_reset_recovers():
+    pg = Playground(dataset="xor", lr=1e6, activation="linear")
+    pg.step(5)
+    assert pg.diverged and not math.isfinite(pg.history["train"][-1])
+    pg.reset(lr=0.03)
+    assert not pg.diverged and pg.epoch == 0
+
+
+# ----------------------------------------------------------------------------- validation
+
+BAD_ARGUMENTS = [
+    ("dataset", "moons", ValueError), ("dataset", 3, ValueError),
+    ("noise", -0.1, ValueError), ("noise", float("nan"), ValueError), ("noise", "0.1", TypeError),
+    ("train_frac", 0.0, ValueError), ("train_frac", 1.0, ValueError),
+    ("hidden_layers", -1, ValueError), ("hidden_layers", 5, ValueError),
+    ("hidden_layers", 2.0, TypeError), ("neurons", 17, ValueError), ("neurons", -1, ValueError),
+    ("neurons", True, TypeError), ("activation", "gelu", ValueError),
+    ("lr", 0.0, ValueError), ("lr", -1.0, ValueError), ("lr", float("inf"), ValueError),
+    ("lr", None, TypeError), ("l2", -0.5, ValueError), ("batch_size", 0, ValueError),
+    ("batch_size", 2.5, TypeError), ("n", 3, ValueError), ("n", 10**6, ValueError),
+    ("seed", -1, ValueError), ("seed", "0", TypeError),
+]
+
+
+@pytest.mark.parametrize("name, value, error", BAD_ARGUMENTS)
+def test_bad_arguments_are_named(name, value, error):
+    with pytest.raises(error, match=name):
+        Playground(**{name: value})
+    pg = Playground()
+    with pytest.raises(error, match=name):
+        pg.reset(**{name: value})
+    assert pg.config[name] == Playground().config[name]  # a failed reset changes nothing
+
+
+def test_bad_method_arguments_are_named():
+    pg = Playground()
+    with pytest.raises(TypeError, match="learning_rate"):
+        pg.reset(learning_rate=0.1)
+    with pytest.raises(ValueError, match="n must"):
+        pg.step(-1)
+    with pytest.raises(ValueError, match="split"):
+        pg.loss("validation")
+    with pytest.raises(ValueError, match="split"):
+        pg.accuracy("val")
+    with pytest.raises(ValueError, match="resolution"):
+        pg.predict_grid(1)
+    with pytest.raises(ValueError, match="X must"):
+        pg.logits(np.zeros(3))
+    with pytest.raises(ValueError, match="lr"):
+        pg.lr = -0.1
+    with pytest.raises(ValueError, match="l2"):
+        pg.l2 = float("nan")
+    with pytest.raises(TypeError, match="batch_size"):
+        pg.batch_size = 1.5
+    with pytest.raises(AttributeError):
+        pg.dataset = "xor"  # data and architecture change through reset()
+    with pytest.raises(TypeError, match="pg"):
+        P.PlaygroundUI("not a playground")
+    with pytest.raises(TypeError, match="overlays"):
+        P.PlaygroundUI(pg, overlays=[object()])
+
+
+# ----------------------------------------------------------------------------- the UI
+
+
+class DummyOverlay:
+    """Records calls; draws one marker at the box centre."""
+
+    def __init__(self, with_view: bool = True):
+        import ipywidgets as W
+
+        self.view = W.Label("overlay view") if with_view else None
+        self.calls = []
+
+    def attach(self, ax):
+        self.ax = ax
+        self.marker, = ax.plot([], [], "k+")
+        self.calls.append("attach")
+
+    def update(self, pg):
+        box = pg.box
+        self.marker.set_data([(box[0] + box[1]) / 2], [(box[2] + box[3]) / 2])
+        self.calls.append(("update", pg.epoch))
+
+    def reset(self, pg):
+        self.calls.append(("reset", pg.dataset))
+
+
+@pytest.fixture
+def ui():
+    w = P.playground(dataset="gaussian")
+    yield w.ui
+    plt.close(w.ui.fig)
+
+
+def test_playground_widget_has_playground_and_ui(ui):
+    w = ui.widget
+    assert w.playground is ui.pg and w.ui is ui
+    assert ui.pg._ui is ui and ui.pg.widget is w  # built once
+    pg = Playground()
+    assert pg.widget is pg.widget
+    assert set(ui.controls) == {"dataset", "noise", "train_frac", "hidden_layers", "neurons",
+                                "activation", "lr", "l2", "batch_size"}
+
+
+def test_step_button_advances_epoch_and_curves(ui):
+    ui.step_button.click()
+    ui.step_button.click()
+    assert ui.pg.epoch == 2
+    x, y = ui.view.lines["train"].get_data()
+    assert list(x) == [0, 1, 2] and list(y) == ui.pg.history["train"]
+    assert ui.view.info.get_text().startswith("epoch 2 ")
+    _, _, Z = ui.pg.predict_grid(P.RESOLUTION)
+    np.testing.assert_allclose(ui.view.image.get_array(), np.tanh(Z / 2), rtol=1e-6, atol=1e-7)
+    ui.canvas.draw()
+
+
+def test_reset_button_returns_to_epoch_zero(ui):
+    ui.step_button.click()
+    ui.reset_button.click()
+    assert ui.pg.epoch == 0 and len(ui.view.lines["train"].get_data()[0]) == 1
+
+
+def test_data_and_architecture_controls_reset(ui):
+    ui.step_button.click()
+    ui.controls["dataset"].value = "spiral"
+    assert ui.pg.dataset == "spiral" and ui.pg.epoch == 0
+    train_pos = ui.view.points["train", 1].get_offsets()
+    np.testing.assert_array_equal(train_pos, ui.pg.X_train[ui.pg.y_train == 1])
+    assert ui.view.ax_map.get_xlim() == pytest.approx(ui.pg.box[:2])
+    ui.step_button.click()
+    ui.controls["hidden_layers"].value = 4
+    assert ui.pg.hidden_layers == 4 and ui.pg.epoch == 0
+    ui.controls["neurons"].value = 16
+    ui.controls["activation"].value = "relu"
+    ui.controls["train_frac"].value = 0.9
+    ui.controls["noise"].value = 1.0
+    assert (ui.pg.neurons, ui.pg.activation, len(ui.pg.y_train), ui.pg.noise) == (
+        16, "relu", 180, 1.0)
+
+
+def test_training_controls_apply_without_reset(ui):
+    ui.step_button.click()
+    ui.controls["lr"].value = 0.3
+    ui.controls["l2"].value = 0.01
+    ui.controls["batch_size"].value = 1
+    assert (ui.pg.lr, ui.pg.l2, ui.pg.batch_size, ui.pg.epoch) == (0.3, 0.01, 1, 1)
+
+
+def test_ui_reset_with_changes_updates_controls():
+    w = P.playground(lr=0.05)  # a value that is not a preset is added to the choices
+    ui = w.ui
+    assert ui.controls["lr"].value == 0.05
+    ui.reset(dataset="xor", lr=1e6, neurons=0)
+    assert ui.controls["dataset"].value == "xor" and ui.controls["lr"].value == 1e6
+    assert ui.controls["neurons"].value == 0 and ui.pg.epoch == 0
+    plt.close(ui.fig)
+
+
+@pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
+def test_ui_at_extremes_never_raises_and_shows_banner_when_diverged(activation):
+    w = P.playground(dataset="spiral", activation=activation, hidden_layers=4, neurons=16,
+                     batch_size=1, lr=10.0)
+    ui = w.ui
+    frozen = np.array(ui.view.image.get_array())
+    for _ in range(3):
+        ui.step_button.click()
+    ui.redraw()
+    ui.canvas.draw()
+    assert ui.view.banner.get_visible() == ui.pg.diverged
+    if ui.pg.diverged:
+        assert ui.view.banner.get_text() == widgets.DIVERGED_MESSAGE
+        assert ui.view.info.get_text().endswith("accuracy: —")
+        if ui.pg.epoch == 1:  # diverged on the first epoch: the start image stays
+            np.testing.assert_array_equal(ui.view.image.get_array(), frozen)
+    ui.reset(lr=0.03)  # then every slider to both ends, from a healthy start
+    for name in ("noise", "train_frac", "hidden_layers", "neurons", "batch_size", "l2", "lr"):
+        c = ui.controls[name]
+        lo, hi = (c.options[0], c.options[-1]) if hasattr(c, "options") else (c.min, c.max)
+        for value in (lo, hi):
+            c.value = value
+            ui.step_button.click()
+            assert getattr(ui.pg, name) == value
+            assert ui.view.banner.get_visible() == ui.pg.diverged
+    ui.canvas.draw()
+    plt.close(ui.fig)
+
+
+def test_diverged_ui_freezes_heatmap_and_shows_banner():
+    w = P.playground(dataset="xor", lr=1e6, activation="linear")
+    ui = w.ui
+    before = np.array(ui.view.image.get_array())
+    assert not ui.view.banner.get_visible()
+    ui.step_button.click()
+    assert ui.pg.diverged and ui.view.banner.get_visible()
+    np.testing.assert_array_equal(ui.view.image.get_array(), before)
+    ui.step_button.click()  # still no exception
+    ui.reset_button.click()
+    assert not ui.pg.diverged and not ui.view.banner.get_visible()
+    ui.canvas.draw()
+    plt.close(ui.fig)
+
+
+def test_overlay_is_attached_updated_and_reset():
+    ov = DummyOverlay()
+    quiet = DummyOverlay(with_view=False)
+    w = P.playground(overlays=[ov, quiet], dataset="gaussian")
+    ui = w.ui
+    assert ov.ax is ui.view.ax_map and ov.calls == ["attach", ("update", 0)]
+    assert ov.view in w.children and len(w.children) == 2  # the view without None
+    ui.step_button.click()
+    assert ov.calls[-1] == ("update", 1)
+    ui.controls["dataset"].value = "circles"
+    assert ("reset", "circles") in ov.calls and ov.calls[-1] == ("update", 0)
+    ui.reset_button.click()
+    assert ov.calls[-2:] == [("reset", "circles"), ("update", 0)]
+    assert ov.calls.count("attach") == 1 and quiet.calls == ov.calls
+    assert ov.marker.get_xdata()[0] == pytest.approx(sum(ui.pg.box[:2]) / 2)
+    plt.close(ui.fig)
+
+
+def test_play_trains_in_the_event_loop_until_pause():
+    w = P.playground(dataset="gaussian")
+    ui = w.ui
+
+    async def run():
+        ui.play_button.value = True
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert ui.pg.epoch >= 3 and ui.play_button.description == "pause"
+        ui.play_button.value = False
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return ui.pg.epoch
+
+    epoch = asyncio.run(run())
+    assert ui._task.done() and ui.pg.epoch == epoch and ui.play_button.description == "play"
+    plt.close(ui.fig)
+
+
+def test_play_stops_by_itself_when_diverged():
+    w = P.playground(dataset="xor", lr=1e6, activation="linear")
+    ui = w.ui
+
+    async def run():
+        ui.play_button.value = True
+        for _ in range(10):
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert ui.pg.diverged and not ui.play_button.value and ui.view.banner.get_visible()
+    plt.close(ui.fig)
+
+
+def test_play_without_event_loop_runs_one_frame(ui):
+    ui.play_button.value = True
+    assert ui.pg.epoch == 1 and not ui.play_button.value
+
+
+def test_static_plot_has_both_panels():
+    pg = Playground(dataset="gaussian")
+    pg.step(2)
+    fig = pg.plot()
+    ax_map, ax_loss = fig.axes
+    assert ax_loss.get_xlabel() == "epoch" and ax_map.get_xlabel() == "$x_1$"
+    assert fig.texts[0].get_text().startswith("epoch 2 ")
+    assert len(ax_map.collections) >= 4  # train and test points of both classes
+    plt.close(fig)
