@@ -228,20 +228,20 @@ class Playground:
 
     def _train(self, n: int) -> None:
         X, y = self._tensors["train"]
+        params = list(self.model.parameters())  # listed once: model.parameters() is slow
         weights = [m.weight for m in self.model if isinstance(m, nn.Linear)]
         for _ in range(n):
             if self.diverged:
                 break
             order = torch.randperm(len(y), generator=self._generator)
             for batch in order.split(self.batch_size):
-                self.model.zero_grad()
                 loss = logistic_loss(self.model(X[batch]).squeeze(1), y[batch])
                 if self.l2 > 0:
                     loss = loss + self.l2 / 2 * sum((W ** 2).sum() for W in weights)
-                loss.backward()
+                grads = torch.autograd.grad(loss, params)
                 with torch.no_grad():
-                    for p in self.model.parameters():
-                        p -= self.lr * p.grad
+                    for p, g in zip(params, grads):
+                        p -= self.lr * g
             self.epoch += 1
             self._record()
 
