@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
+import matplotlib
 import numpy as np
 import torch
 
@@ -397,23 +398,26 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
 def draw_playground(fig, state: dict) -> dict:
     """Draw a playground state on ``fig`` (two stacked axes); return the artists to update."""
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    fig.subplots_adjust(left=0.1, right=0.68, top=0.92, bottom=0.11, hspace=0.12)
     P = plotting.PALETTE
     for ax in (top, bottom):
         ax.axvspan(state["x"][0], DOMAIN[0], color="0.9", zorder=0)
         ax.axvspan(DOMAIN[1], state["x"][-1], color="0.9", zorder=0)
     art = dict(fig=fig, top=top, bottom=bottom)
-    art["f"], = top.plot(state["x"], state["f"], "--", color=P["black"], lw=1.5, label="target f")
-    art["fhat"], = top.plot(state["x"], state["fhat"], color=P["blue"], label="net f̂ (all hinges)")
+    art["f"], = top.plot(state["x"], state["f"], "--", color=P["black"], lw=1.5, label="target $f$")
+    art["fhat"], = top.plot(state["x"], state["fhat"], color=P["blue"], label=r"net $\hat f$ (all hinges)")
     art["partial"], = top.plot(state["x"], state["partial"], color=P["orange"], lw=1.5,
-                               label="b2 + first k hinges")
-    art["knots"], = top.plot(state["knots"], state["knot_values"], "o", ms=4, color=P["vermillion"],
-                             label="knots")
-    top.set_ylabel("y")
-    top.legend(loc="upper left", fontsize=9, framealpha=0.9)
+                               label="$b_2$ + first $k$ hinges")
+    art["knots"], = top.plot(state["knots"], state["knot_values"], "o", ms=5, color=P["vermillion"],
+                             label="knots $x_j$")
+    top.set_ylabel("$y$")
+    top.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
     art["hinges"] = [bottom.plot([], [], lw=1, color=P["sky"])[0] for _ in range(MAX_UNITS)]
-    art["last"], = bottom.plot([], [], lw=2.5, color=P["orange"], label="k-th hinge")
-    bottom.set_xlabel("x  (grey: outside the interval of the knots)")
-    bottom.set_ylabel("c_j relu(x − x_j)")
+    art["hinges"][0].set_label(r"first $k$ hinges $c_j\,\mathrm{relu}(x - x_j)$")
+    art["last"], = bottom.plot([], [], lw=2.5, color=P["orange"], label="the $k$-th hinge")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
+    bottom.set_xlabel("$x$   (grey: outside the knots' interval)")
+    bottom.set_ylabel("hinges")
     art["banner"] = widgets.banner(top, "non-finite values")
     update_playground(art, state)
     return art
@@ -465,9 +469,11 @@ def playground():
     def current() -> dict:
         return playground_state(target.value, units.value, placement.value, shown.value, seed["value"])
 
-    fig, canvas = widgets.figure(figsize=(7.0, 5.6))
+    backend = matplotlib.get_backend()
+    fig, canvas = widgets.figure(figsize=(8.6, 5.4))
+    if matplotlib.get_backend() != backend:  # importing ipympl switched pyplot's backend:
+        matplotlib.use(backend)  # switch back, so later plt figures stay static images
     art = draw_playground(fig, current())
-    fig.tight_layout()
 
     def update(change=None) -> None:
         if change is not None and change.get("owner") is units:  # show all hinges of the new net
