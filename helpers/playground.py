@@ -471,7 +471,8 @@ class PlaygroundUI:
 
     Changing the data set, noise, train share, hidden layers, neurons or activation resets the
     playground (new data and weights, epoch 0); changing the learning rate, L2 strength or batch
-    size applies to the next step without a reset. "play" trains in the kernel's event loop
+    size applies to the next step without a reset (unless the run has diverged: then any change
+    starts again, so lowering the learning rate is enough to recover). "play" trains in the kernel's event loop
     (``epochs_per_frame`` epochs, then a redraw) until "pause" or divergence; "step" trains
     one epoch; "reset" re-initialises. Tests drive it with ``step_button.click()``,
     ``redraw()`` and the controls in :attr:`controls`.
@@ -588,7 +589,7 @@ class PlaygroundUI:
         if self._syncing:
             return
         name = next(k for k, c in self.controls.items() if c is change["owner"])
-        if name in ("lr", "l2", "batch_size"):  # training settings: no reset
+        if name in ("lr", "l2", "batch_size") and not self.pg.diverged:  # no reset needed
             setattr(self.pg, name, change["new"])
             self._redraw_soon()
         else:

@@ -7,6 +7,7 @@ lines in numpy) or from the data generator, never from the code under test.
 
 import asyncio
 import math
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -453,6 +454,37 @@ def test_diverged_ui_freezes_heatmap_and_shows_banner():
     assert not ui.pg.diverged and not ui.view.banner.get_visible()
     ui.canvas.draw()
     plt.close(ui.fig)
+
+
+def test_lowering_the_learning_rate_after_divergence_starts_again():
+    w = P.playground(dataset="xor", lr=1e6, activation="linear")
+    ui = w.ui
+    ui.step_button.click()
+    assert ui.pg.diverged
+    ui.controls["lr"].value = 0.03
+    assert not ui.pg.diverged and ui.pg.epoch == 0 and ui.pg.lr == 0.03
+    assert not ui.view.banner.get_visible()
+    plt.close(ui.fig)
+
+
+def test_play_runs_in_a_real_kernel():
+    """In a Jupyter kernel the play loop is an asyncio task that runs between cells."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cells = [
+        "import asyncio\nfrom helpers import playground\n"
+        "w = playground.playground(dataset='gaussian')\nw.ui.play_button.value = True",
+        "await asyncio.sleep(0.5)\nw.ui.play_button.value = False\nawait asyncio.sleep(0.1)\n"
+        "e = w.playground.epoch\nawait asyncio.sleep(0.2)\n"
+        "print(e >= 3, w.playground.epoch == e, w.ui._task.done())",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    root = str(Path(__file__).resolve().parent.parent)
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": root}}).execute()
+    assert nb.cells[1].outputs[0]["text"].strip() == "True True True"
 
 
 def test_overlay_is_attached_updated_and_reset():
