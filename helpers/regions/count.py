@@ -1,0 +1,301 @@
+"""ReLU nets as piecewise-affine maps: activation patterns and exact region counters (1-D, 2-D)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from helpers.regions.bounds import _check_count, _check_widths
+
+TOL = 1e-9  # relative tolerance: sign tests and slivers of zero length or area
+
+# --------------------------------------------------------------------------------------------
+# Networks
+
+
+def sawtooth_net(depth: int) -> torch.nn.Sequential:
+    """Montúfar's folding net: ``depth`` tent maps t(x) = 2 relu(x) - 4 relu(x - 1/2) composed.
+
+    Each hidden layer has two ReLUs; on [0, 1] the output t(t(...t(x))) is a sawtooth with
+    exactly 2**depth linear pieces. Input 1, output 1, float64.
+    """
+    depth = _check_count(depth, "depth", 1)
+    layers: list[torch.nn.Module] = []
+    for k in range(depth):
+        lin = torch.nn.Linear(1 if k == 0 else 2, 2).double()
+        with torch.no_grad():
+            # units relu(t) and relu(t - 1/2), where t is the input (k = 0) or the previous tent
+            fold = torch.ones(2, 1) if k == 0 else torch.tensor([[2.0, -4.0], [2.0, -4.0]])
+            lin.weight.copy_(fold)
+            lin.bias.copy_(torch.tensor([0.0, -0.5]))
+        layers += [lin, torch.nn.ReLU()]
+    out = torch.nn.Linear(2, 1).double()
+    with torch.no_grad():
+        out.weight.copy_(torch.tensor([[2.0, -4.0]]))
+        out.bias.zero_()
+    return torch.nn.Sequential(*layers, out)
+
+
+def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequential:
+    """A float64 ReLU net ``n0 -> n1 -> ... -> nL -> 1`` with He-normal weights.
+
+    W_l ~ N(0, 2 / n_{l-1}) and b_l ~ N(0, bias_std^2), so most first-layer lines pass within
+    about one unit of the origin (Hanin & Rolnick's setting: non-zero random biases).
+    """
+    widths = _check_widths(widths)
+    if not np.isfinite(bias_std) or bias_std < 0:
+        raise ValueError(f"bias_std must be a finite number >= 0, got {bias_std!r}")
+    gen = torch.Generator().manual_seed(_check_count(seed, "seed"))
+    layers: list[torch.nn.Module] = []
+    sizes = widths + [1]
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        lin = torch.nn.Linear(n_in, n_out).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.randn(n_out, n_in, generator=gen, dtype=torch.float64) * np.sqrt(2 / n_in))
+            lin.bias.copy_(torch.randn(n_out, generator=gen, dtype=torch.float64) * bias_std)
+        layers.append(lin)
+        if k < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """The net as a list of affine steps ``(W, b)`` (float64 numpy) and ReLU steps ``None``."""
+    if not isinstance(net, torch.nn.Sequential):
+        raise TypeError(f"net must be a torch.nn.Sequential of Linear/ReLU layers, got {type(net).__name__}")
+    steps: list[tuple[np.ndarray, np.ndarray] | None] = []
+    size = n_in
+    for k, layer in enumerate(net):
+        if isinstance(layer, torch.nn.Linear):
+            if layer.in_features != size:
+                raise ValueError(f"net[{k}] expects {layer.in_features} inputs, but gets {size} "
+                                 f"(the input must have size {n_in})")
+            W = layer.weight.detach().double().numpy()
+            b = (layer.bias.detach().double().numpy() if layer.bias is not None
+                 else np.zeros(layer.out_features))
+            steps.append((W, b))
+            size = layer.out_features
+        elif isinstance(layer, torch.nn.ReLU):
+            steps.append(None)
+        elif not isinstance(layer, torch.nn.Identity):
+            raise TypeError(f"net[{k}] is {type(layer).__name__}; only Linear, ReLU and Identity "
+                            f"layers are supported (regions are defined for ReLU nets)")
+    return steps
+
+
+def _net_input_size(net) -> int:
+    """Input size of the first Linear layer (what the counters check the net against)."""
+    if isinstance(net, torch.nn.Sequential):
+        for layer in net:
+            if isinstance(layer, torch.nn.Linear):
+                return layer.in_features
+    return -1  # _steps reports the real problem
+
+
+def preactivations(net, X) -> list[np.ndarray]:
+    """Pre-activations of every ReLU layer at the inputs ``X (n, d)``: a list of ``(n, width)``.
+
+    A unit is "on" where its pre-activation is > 0; ``activation_patterns`` stacks these signs.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (n, d), got shape {X.shape}")
+    h, pre = X, []
+    for step in _steps(net, X.shape[1]):
+        if step is None:
+            pre.append(h)
+            h = np.maximum(h, 0.0)
+        else:
+            h = h @ step[0].T + step[1]
+    return pre
+
+
+def activation_patterns(net, X) -> np.ndarray:
+    """The activation pattern B(x) of every input: ``(n, total hidden units)`` bool, pre > 0."""
+    pre = preactivations(net, X)
+    if not pre:
+        return np.zeros((len(np.asarray(X)), 0), dtype=bool)
+    return np.concatenate([p > 0 for p in pre], axis=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Exact counters
+
+
+@dataclass(frozen=True)
+class Region:
+    """One linear region in 2-D: a convex polygon, its activation pattern and the net on it.
+
+    ``vertices (k, 2)`` counter-clockwise; ``pattern (units,)`` bool; on the region the net is
+    ``x -> weight @ x + bias`` with ``weight (d_out, 2)`` and ``bias (d_out,)``.
+    """
+
+    vertices: np.ndarray
+    pattern: np.ndarray
+    weight: np.ndarray
+    bias: np.ndarray
+
+    @property
+    def area(self) -> float:
+        return _area(self.vertices)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        return _centroid(self.vertices)
+
+
+def _area(V: np.ndarray) -> float:
+    """Shoelace formula: area of a polygon with vertices ``V (k, 2)`` in order."""
+    x, y = V[:, 0], V[:, 1]
+    twice = x[:-1] @ y[1:] - y[:-1] @ x[1:] + x[-1] * y[0] - y[-1] * x[0]
+    return 0.5 * abs(float(twice))
+
+
+def _centroid(V: np.ndarray) -> np.ndarray:
+    return V.sum(axis=0) / len(V)  # the vertex mean is inside a convex polygon, which is all we need
+
+
+def _split(V: np.ndarray, s: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a convex polygon ``V (k, 2)`` by the line where an affine function is 0.
+
+    ``s (k,)`` are the function's values at the vertices; returns the parts with s >= 0 and
+    s <= 0 (vertices within ``eps`` of the line belong to both).
+    """
+    pos, neg = [], []
+    k = len(V)
+    for i in range(k):
+        j = (i + 1) % k
+        if s[i] >= -eps:
+            pos.append(V[i])
+        if s[i] <= eps:
+            neg.append(V[i])
+        if (s[i] > eps and s[j] < -eps) or (s[i] < -eps and s[j] > eps):
+            p = V[i] + (s[i] / (s[i] - s[j])) * (V[j] - V[i])
+            pos.append(p)
+            neg.append(p)
+    return np.array(pos), np.array(neg)
+
+
+def _check_box(box) -> tuple[float, float, float, float]:
+    try:
+        values = tuple(float(v) for v in box)
+    except (TypeError, ValueError):
+        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
+    if len(values) != 4 or not all(np.isfinite(values)) or not (values[0] < values[1] and values[2] < values[3]):
+        raise ValueError(f"box must be finite (xmin, xmax, ymin, ymax) with xmin < xmax and "
+                         f"ymin < ymax, got {box!r}")
+    return values  # type: ignore[return-value]
+
+
+def regions_2d(net, box, tol: float = TOL) -> list[Region]:
+    """All linear regions of a 2-input ReLU net that meet the open ``box``, exactly.
+
+    Start from the box; for each ReLU layer, the pre-activation z_j = a_j . x + c_j of every unit
+    is affine on each current polygon, so cut the polygon by the line z_j = 0 and record the
+    side (on: z_j > 0). After the layer, the map of each piece is multiplied by the 0/1 pattern
+    D: (A, c) <- (D A, D c). Pieces whose area is below ``tol**2`` of the box area (slivers from
+    a line through a vertex) are dropped. Returns one :class:`Region` per activation pattern.
+    """
+    xmin, xmax, ymin, ymax = _check_box(box)
+    steps = _steps(net, 2)
+    if not (isinstance(tol, float) and 0 < tol < 1e-3):
+        raise ValueError(f"tol must be a float in (0, 1e-3), got {tol!r}")
+    scale = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax))
+    min_area = tol**2 * (xmax - xmin) * (ymax - ymin)
+    square = np.array([[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax]])
+    # each piece: (vertices, pattern bits so far, A (d, 2), c (d,)) with the layer input = A x + c
+    pieces = [(square, [], np.eye(2), np.zeros(2))]
+    for step in steps:
+        if step is not None:
+            W, b = step
+            pieces = [(V, bits, W @ A, W @ c + b) for V, bits, A, c in pieces]
+            continue
+        new_pieces = []
+        for V, bits, A, c in pieces:
+            eps = tol * (np.abs(A).sum(axis=1) * scale + np.abs(c))  # (units,)
+            S = V @ A.T + c  # (k, units): every unit's pre-activation at every vertex
+            crossing = np.flatnonzero((S.min(axis=0) < -eps) & (S.max(axis=0) > eps))
+            parts = [V]
+            for j in crossing:
+                cut = []
+                for P in parts:
+                    for Q in _split(P, P @ A[j] + c[j], eps[j]):
+                        if len(Q) >= 3 and _area(Q) > min_area:
+                            cut.append(Q)
+                parts = cut
+            for P in parts:
+                on = _centroid(P) @ A.T + c > eps  # the side of every unit, crossing or not
+                new_pieces.append((P, bits + on.tolist(), A * on[:, None], c * on))
+        pieces = new_pieces
+    return [Region(V, np.array(bits, dtype=bool), A, c) for V, bits, A, c in pieces]
+
+
+def count_regions_2d(net, box, tol: float = TOL) -> int:
+    """Exact number of linear regions of a 2-input ReLU net meeting the open ``box``.
+
+    ``box = (xmin, xmax, ymin, ymax)``; see :func:`regions_2d` for the algorithm.
+    """
+    return len(regions_2d(net, box, tol))
+
+
+def intervals_1d(net, lo: float, hi: float, tol: float = TOL) -> list[tuple[float, float, np.ndarray]]:
+    """The linear regions of a 1-input ReLU net inside ``(lo, hi)``: ``[(left, right, pattern)]``.
+
+    Layer by layer, each unit's pre-activation is affine on each current interval, so it has at
+    most one root there: split at the roots, then read every unit's side at the midpoints.
+    Intervals shorter than ``tol * (hi - lo)`` are dropped.
+    """
+    lo, hi = float(lo), float(hi)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"lo and hi must be finite with lo < hi, got lo={lo!r}, hi={hi!r}")
+    steps = _steps(net, 1)
+    scale = max(abs(lo), abs(hi))
+    min_len = tol * (hi - lo)
+    pieces = [(lo, hi, [], np.ones(1), np.zeros(1))]  # layer input = a x + c, a and c (d,)
+    for step in steps:
+        if step is not None:
+            W, b = step
+            pieces = [(l, r, bits, W @ a, W @ c + b) for l, r, bits, a, c in pieces]
+            continue
+        new_pieces = []
+        for l, r, bits, a, c in pieces:
+            eps = tol * (np.abs(a) * scale + np.abs(c))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                roots = -c / a
+            sl, sr = a * l + c, a * r + c
+            cross = ((sl < -eps) & (sr > eps)) | ((sl > eps) & (sr < -eps))
+            cuts = np.concatenate([[l], np.sort(roots[cross]), [r]])
+            for left, right in zip(cuts[:-1], cuts[1:]):
+                if right - left > min_len:
+                    on = a * (left + right) / 2 + c > eps
+                    new_pieces.append((left, right, bits + on.tolist(), a * on, c * on))
+        pieces = new_pieces
+    return [(l, r, np.array(bits, dtype=bool)) for l, r, bits, _, _ in pieces]
+
+
+def count_regions_1d(net, lo: float, hi: float, tol: float = TOL) -> int:
+    """Exact number of linear regions of a 1-input ReLU net on the interval (lo, hi)."""
+    return len(intervals_1d(net, lo, hi, tol))
+
+
+def count_patterns_grid(net, box, resolution: int = 200) -> int:
+    """Number of distinct activation patterns at the centres of a ``resolution x resolution``
+    grid of cells over ``box``.
+
+    A lower bound on :func:`count_regions_2d`: every centre lies in the open box, and a region
+    that no centre falls in is missed; equal to it once the grid is finer than every region.
+    (Exception: a centre lying exactly on a boundary line sees a pattern of zero area, which
+    is not a region; that happens only in hand-made degenerate nets.)
+    """
+    xmin, xmax, ymin, ymax = _check_box(box)
+    _steps(net, 2)
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
+        raise ValueError(f"resolution must be an int >= 1, got {resolution!r}")
+    xs = xmin + (np.arange(resolution) + 0.5) * (xmax - xmin) / resolution  # cell centres
+    ys = ymin + (np.arange(resolution) + 0.5) * (ymax - ymin) / resolution
+    XY = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)  # (resolution**2, 2)
+    patterns = np.packbits(activation_patterns(net, XY), axis=1)  # 8 units per byte
+    rows = np.ascontiguousarray(patterns).view(np.dtype((np.void, patterns.shape[1])))
+    return len(np.unique(rows)) if patterns.shape[1] else 1
