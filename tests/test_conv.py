@@ -484,3 +484,12 @@ def test_pooling_playground_builds_and_updates_at_extremes():
                 view = w.update()
                 assert len(view["max"]) == 16 // k
     w.canvas.draw()
+
+
+def test_building_a_playground_leaves_pyplots_backend_alone():
+    import matplotlib
+    import matplotlib.pyplot as plt
+    before = matplotlib.get_backend()
+    conv.playground()
+    conv.pooling_playground()
+    assert matplotlib.get_backend() == plt.get_backend() == before

@@ -379,9 +379,10 @@ def imshow(ax, a, title: str = "", signed: bool = False, vmax: float | None = No
     a = np.asarray(a, dtype=float)
     if signed:
         vmax = vmax or float(np.max(np.abs(a[np.isfinite(a)]), initial=0)) or 1.0
-        im = ax.imshow(a, cmap=plotting.DIVERGING_CMAP, vmin=-vmax, vmax=vmax)
+        im = ax.imshow(a, cmap=plotting.DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest")
     else:
-        im = ax.imshow(a, cmap="gray", vmin=None if vmax is None else 0, vmax=vmax)
+        im = ax.imshow(a, cmap="gray", vmin=None if vmax is None else 0, vmax=vmax,
+                       interpolation="nearest")
     ax.set(title=title, xticks=[], yticks=[])
     ax.grid(False)
     return im

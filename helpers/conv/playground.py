@@ -8,6 +8,8 @@ tested at the slider extremes, and a builder that returns the top widget with ``
 from __future__ import annotations
 
 import ipywidgets as W
+import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers import data, plotting, widgets
@@ -15,6 +17,20 @@ from helpers.conv.core import (BOUNDARIES, KERNELS, _array, _choice, blur_pool1d
                                correlate2d, imshow, max_pool1d, shift, shift_deviation)
 
 OPERATIONS = ("convolution", "correlation")
+
+
+def _figure(figsize: tuple[float, float]):
+    """``widgets.figure`` that leaves pyplot's backend alone.
+
+    Importing ipympl the first time switches pyplot to the ipympl backend (ipympl/__init__.py
+    calls ``matplotlib.use``), which would turn every later static figure of the notebook into
+    a heavy interactive widget; switch back to the backend in use before.
+    """
+    before = matplotlib.get_backend()
+    fig, canvas = widgets.figure(figsize=figsize)
+    if matplotlib.get_backend() != before:
+        plt.switch_backend(before)
+    return fig, canvas
 
 
 def signals() -> dict[str, np.ndarray]:
@@ -57,7 +73,7 @@ def playground(size: float = 1.0) -> W.Widget:
          "operation": W.ToggleButtons(options=OPERATIONS, value="convolution", description="φ is")}
     for w in (c["boundary"], c["operation"]):
         w.style.button_width = "95px"
-    fig, canvas = widgets.figure(figsize=(11 * size, 3.3 * size))
+    fig, canvas = _figure((11 * size, 3.3 * size))
     axes = fig.subplots(1, 4)
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.04, top=0.82, wspace=0.12)
     zeros = np.zeros((32, 32))
@@ -74,8 +90,9 @@ def playground(size: float = 1.0) -> W.Widget:
         ims[0].set_data(view["input"])
         ims[1].set_data(h)
         ims[1].set_clim(-np.abs(h).max(), np.abs(h).max())
-        for t, v in zip(taps, h.ravel()):
+        for t, v in zip(taps, h.ravel()):  # white numbers on dark cells
             t.set_text(f"{v:.2g}")
+            t.set_color("white" if abs(v) > 0.6 * np.abs(h).max() else "black")
         vmax = max(float(np.max(np.abs(view["output"]))), 1e-12)
         ims[2].set_data(view["output"])
         ims[2].set_clim(-vmax, vmax)
@@ -117,22 +134,22 @@ def pooling_playground(size: float = 1.0) -> W.Widget:
     c = {"signal": W.Dropdown(options=list(sigs), description="signal"),
          "shift": widgets.slider("shift s", 0, 15, 0, integer=True),
          "k": widgets.slider("pool size k", 2, 4, 2, integer=True)}
-    fig, canvas = widgets.figure(figsize=(11 * size, 3.6 * size))
+    fig, canvas = _figure((11 * size, 3.6 * size))
     ax, ax_dev = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.86, wspace=0.25)
     P = plotting.PALETTE
     line_in, = ax.plot([], [], drawstyle="steps-mid", color="0.6", lw=4, label="input S x")
     line_max, = ax.plot([], [], "o-", drawstyle="steps-mid", color=P["vermillion"], label="max-pool")
     line_blur, = ax.plot([], [], "s--", drawstyle="steps-mid", color=P["blue"], label="blur-pool")
-    ax.set(xlim=(-0.5, 15.5), ylim=(-0.1, 1.25), xlabel="position (input samples)",
+    ax.set(xlim=(-0.5, 15.5), ylim=(-0.1, 1.5), xlabel="position (input samples)",
            ylabel="value", title="pooled outputs, drawn under their windows")
-    ax.legend(loc="upper right", ncols=3, fontsize=11)
+    ax.legend(loc="upper center", ncols=3, fontsize=11)
     dev_max, = ax_dev.plot([], [], "o-", color=P["vermillion"], label="max-pool")
     dev_blur, = ax_dev.plot([], [], "s--", color=P["blue"], label="blur-pool")
     marker = ax_dev.axvline(0, color="0.3", lw=1)
-    ax_dev.set(xlim=(-0.5, 15.5), ylim=(-0.05, 1.3), xlabel="shift s", ylabel="deviation",
+    ax_dev.set(xlim=(-0.5, 15.5), ylim=(-0.05, 1.5), xlabel="shift s", ylabel="deviation",
                title="distance to a shifted copy")
-    ax_dev.legend(loc="upper right", fontsize=11)
+    ax_dev.legend(loc="upper center", ncols=2, fontsize=11)
 
     def update(change=None) -> dict:
         x, s, k = sigs[c["signal"].value], c["shift"].value, c["k"].value
