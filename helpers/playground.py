@@ -472,10 +472,13 @@ class PlaygroundUI:
     Changing the data set, noise, train share, hidden layers, neurons or activation resets the
     playground (new data and weights, epoch 0); changing the learning rate, L2 strength or batch
     size applies to the next step without a reset (unless the run has diverged: then any change
-    starts again, so lowering the learning rate is enough to recover). "play" trains in the kernel's event loop
-    (``epochs_per_frame`` epochs, then a redraw) until "pause" or divergence; "step" trains
-    one epoch; "reset" re-initialises. Tests drive it with ``step_button.click()``,
-    ``redraw()`` and the controls in :attr:`controls`.
+    starts again, so lowering the learning rate is enough to recover).
+
+    "play" trains in the kernel's event loop (``epochs_per_frame`` epochs, then a redraw) until
+    "pause" or divergence; "step" trains one epoch; "reset" re-initialises. Tests drive it with
+    ``step_button.click()``, ``redraw()`` and the controls in :attr:`controls`. Code may also
+    call ``ui.pg.reset(...)`` or ``ui.pg.step(...)`` directly: the next ``redraw()`` notices a
+    reset (a new model) and updates the points, the controls and the overlays.
     """
 
     def __init__(self, pg: Playground, overlays=(), resolution: int = RESOLUTION,
@@ -491,6 +494,7 @@ class PlaygroundUI:
                     raise TypeError(f"overlays[{i}] must have a callable {method}(), "
                                     f"got {type(ov).__name__}")
         self.pg = pg
+        self._syncing = False  # True while the controls are being set from the playground
         self.epochs_per_frame = _check_int("epochs_per_frame", epochs_per_frame, 1, 1000)
         self.fig, self.canvas = widgets.figure(figsize=FIGSIZE)
         self.view = _View(self.fig, pg, resolution)
@@ -511,19 +515,17 @@ class PlaygroundUI:
 
         self.controls: dict[str, W.Widget] = {
             "dataset": dropdown("data set", _DATA_SETS, pg.dataset),
-            "noise": widgets.slider("noise", 0.0, max(1.0, pg.noise), pg.noise, step=0.05),
-            "train_frac": widgets.slider("train share", 0.1, 0.9,
-                                         min(max(pg.train_frac, 0.1), 0.9), step=0.1),
-            "hidden_layers": widgets.slider("hidden layers", 0, MAX_HIDDEN_LAYERS,
-                                            pg.hidden_layers, integer=True),
-            "neurons": widgets.slider("neurons per layer", min(1, pg.neurons), MAX_NEURONS,
-                                      pg.neurons, integer=True),
+            "noise": widgets.slider("noise", 0.0, 1.0, 0.1, step=0.05),
+            "train_frac": widgets.slider("train share", 0.1, 0.9, 0.5, step=0.1),
+            "hidden_layers": widgets.slider("hidden layers", 0, MAX_HIDDEN_LAYERS, 2,
+                                            integer=True),
+            "neurons": widgets.slider("neurons per layer", 1, MAX_NEURONS, 4, integer=True),
             "activation": dropdown("activation", tuple(ACTIVATIONS), pg.activation),
             "lr": choices("learning rate", LEARNING_RATES, pg.lr),
             "l2": choices("L2 strength", L2_STRENGTHS, pg.l2),
-            "batch_size": widgets.slider("batch size", 1, max(50, pg.batch_size), pg.batch_size,
-                                         integer=True),
+            "batch_size": widgets.slider("batch size", 1, 50, 10, integer=True),
         }
+        self._show_config()  # the playground's values (a slider's range widens if needed)
         for name, control in self.controls.items():
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False  # act on release, not on every pixel
@@ -540,7 +542,7 @@ class PlaygroundUI:
         buttons = W.HBox([self.play_button, self.step_button, self.reset_button],
                          layout=W.Layout(width="340px"))
         self._task: asyncio.Task | None = None
-        self._syncing = False
+        self._shown_model = pg.model  # a reset makes a new model: redraw() then resyncs
         self._redraw_soon = widgets.throttled(self.redraw)
         views = [ov.view for ov in self.overlays if getattr(ov, "view", None) is not None]
         top = widgets.panel([buttons, *self.controls.values()], self.canvas)
@@ -552,6 +554,12 @@ class PlaygroundUI:
     # -- actions -------------------------------------------------------------------------
     def redraw(self) -> None:
         """Update the figure from the playground (and every overlay), then request a draw."""
+        if self.pg.model is not self._shown_model:  # the playground was reset
+            self._shown_model = self.pg.model
+            self._show_config()
+            self.view.set_data(self.pg)
+            for ov in self.overlays:
+                ov.reset(self.pg)
         self.view.update(self.pg)
         for ov in self.overlays:
             ov.update(self.pg)
@@ -565,24 +573,25 @@ class PlaygroundUI:
             self.play_button.value = False
 
     def reset(self, **changes: Any) -> None:
-        """Reset the playground (optionally changing hyper-parameters), the controls and the
-        overlays, then redraw."""
+        """Reset the playground (optionally changing hyper-parameters), then redraw: the
+        controls, points and overlays follow."""
         self.pg.reset(**changes)
+        self.redraw()
+
+    def _show_config(self) -> None:
+        """Set the controls to the playground's values without triggering a reset."""
         self._syncing = True
-        try:  # show the playground's values without triggering another reset
+        try:
             for name, control in self.controls.items():
                 value = getattr(self.pg, name)
-                if hasattr(control, "options") and value not in control.options:
-                    control.options = sorted(set(control.options) | {value})
-                elif hasattr(control, "min"):  # e.g. neurons=0 below the slider's 1
+                if hasattr(control, "options"):  # a value off the presets joins them
+                    if value not in control.options:
+                        control.options = sorted(set(control.options) | {value})
+                else:  # e.g. neurons=0, below the slider's 1: widen the slider
                     control.min, control.max = min(control.min, value), max(control.max, value)
                 control.value = value
         finally:
             self._syncing = False
-        self.view.set_data(self.pg)
-        for ov in self.overlays:
-            ov.reset(self.pg)
-        self.redraw()
 
     # -- callbacks -----------------------------------------------------------------------
     def _on_control(self, change: dict) -> None:

@@ -412,6 +412,30 @@ def test_ui_reset_with_changes_updates_controls():
     plt.close(ui.fig)
 
 
+def test_controls_show_values_outside_their_presets():
+    w = P.playground(noise=2.0, train_frac=0.05, batch_size=100, neurons=0, lr=0.05, l2=0.2)
+    c = w.ui.controls
+    assert (c["noise"].value, c["train_frac"].value, c["batch_size"].value) == (2.0, 0.05, 100)
+    assert (c["neurons"].value, c["lr"].value, c["l2"].value) == (0, 0.05, 0.2)
+    assert w.ui.pg.epoch == 0  # showing the values did not reset or train
+    plt.close(w.ui.fig)
+
+
+def test_redraw_notices_a_reset_made_on_the_playground():
+    ov = DummyOverlay()
+    w = P.playground(overlays=[ov], dataset="gaussian")
+    ui = w.ui
+    ui.pg.reset(dataset="xor", hidden_layers=1)  # behind the UI's back
+    ui.pg.step(2)
+    ui.redraw()
+    assert ui.controls["dataset"].value == "xor" and ui.controls["hidden_layers"].value == 1
+    np.testing.assert_array_equal(ui.view.points["test", -1].get_offsets(),
+                                  ui.pg.X_test[ui.pg.y_test == -1])
+    assert ov.calls[-2:] == [("reset", "xor"), ("update", 2)]
+    assert ui.pg.epoch == 2  # syncing the controls did not reset again
+    plt.close(ui.fig)
+
+
 @pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
 def test_ui_at_extremes_never_raises_and_shows_banner_when_diverged(activation):
     w = P.playground(dataset="spiral", activation=activation, hidden_layers=4, neurons=16,
