@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import ipywidgets as W
+import matplotlib
 import numpy as np
 
 from helpers import checks, data, plotting, widgets
@@ -413,9 +414,11 @@ def _default_box(X) -> Box:
     return (-r, r, -r, r)
 
 
-def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80) -> dict:
+def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80,
+                    legend: bool = True) -> dict:
     """Draw the data, the two half-planes, the line ``w·x + b = 0``, the arrow ``w`` and rings
-    around misclassified points on ``ax``. Returns the artists; :func:`show_view` updates them."""
+    around misclassified points on ``ax`` (legend outside, on the right, if ``legend``).
+    Returns the artists; :func:`show_view` updates them."""
     X = _check_X(X)
     y = _check_y(y, X)
     box = box or _default_box(X)
@@ -432,13 +435,14 @@ def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80
     art["arrow"] = ax.quiver(0, 0, 0, 0, angles="xy", scale_units="xy", scale=1, zorder=5,
                              color=plotting.PALETTE["vermillion"], width=0.012)
     art["w_text"] = ax.text(0, 0, "w", color=plotting.PALETTE["vermillion"], fontsize=14,
-                            fontweight="bold", zorder=6)
+                            fontweight="bold", zorder=6, clip_on=True)
     art["banner"] = widgets.banner(ax, "")
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     show_view(art, view)
     return art
 
@@ -458,6 +462,19 @@ def show_view(art: dict, view: GeometryView) -> None:
     widgets.set_banner(art["banner"], bool(view.message), view.message)
 
 
+def _canvas_figure(figsize: tuple[float, float]):
+    """``widgets.figure`` that leaves pyplot's backend alone.
+
+    The first import of ipympl runs ``matplotlib.use("module://ipympl.backend_nbagg")``, which
+    would turn every later ``plt.subplots`` figure of a notebook into a widget: switch back.
+    """
+    backend = matplotlib.get_backend()
+    fig, canvas = widgets.figure(figsize=figsize)
+    if matplotlib.get_backend() != backend:
+        matplotlib.use(backend)
+    return fig, canvas
+
+
 def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float = 0.5,
                box: Box | None = None) -> W.Widget:
     """Widget: sliders for the angle and norm of ``w`` and for ``b``; the figure shows the line,
@@ -475,7 +492,7 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
     controls = {"angle": widgets.slider("angle of w (°)", 0, 360, angle, step=1),
                 "norm": widgets.slider("‖w‖", 0, 3, norm, step=0.05),
                 "b": widgets.slider("b", -6, 6, b, step=0.1)}
-    fig, canvas = widgets.figure(figsize=(8.2, 5.0))
+    fig, canvas = _canvas_figure((8.2, 5.0))
     ax = fig.add_axes((0.09, 0.11, 0.55, 0.74))
     w0 = geometry_view(angle, norm, b, X, y, box).w
     art = draw_perceptron(ax, X, y, w0, b, box)
@@ -545,9 +562,9 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     play = W.Play(min=0, max=result.num_updates, interval=900, description="play")
     W.jslink((play, "value"), (k_slider, "value"))
     label = W.HTML(layout=W.Layout(width="320px"))
-    fig, canvas = widgets.figure(figsize=(8.2, 5.0))
+    fig, canvas = _canvas_figure((8.2, 5.0))
     ax = fig.add_axes((0.09, 0.11, 0.55, 0.74))
-    art = draw_perceptron(ax, X, y, np.zeros(2), 0.0, box)
+    art = draw_perceptron(ax, X, y, np.zeros(2), 0.0, box, legend=False)
     prev, = ax.plot([], [], "--", color="gray", lw=2, label="line before the update")
     ring = ax.scatter(np.empty(0), np.empty(0), s=420, facecolors="none", zorder=4,
                       edgecolors=plotting.PALETTE["green"], linewidths=3, label="updated on")

@@ -1,6 +1,10 @@
 """helpers.perceptron: formulas against theory (Rosenblatt's rule, Novikoff 1962, XOR), against
 numpy/scipy/torch, bad inputs, widget update functions at slider extremes, exercises proven real."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.special
@@ -365,6 +369,16 @@ def test_playground_widget_updates_its_artists_at_slider_extremes():
     u, v = art["arrow"].U[0], art["arrow"].V[0]
     assert (u, v) == pytest.approx((3.0, 0.0), abs=1e-9)
     assert "misclassified" in art["ax"].get_title()
+
+
+def test_widgets_leave_pyplot_backend_alone():
+    # importing ipympl for the first time switches matplotlib's backend; the builders undo it
+    code = ("import matplotlib; matplotlib.use('agg'); import matplotlib.pyplot as plt; "
+            "from helpers import perceptron; perceptron.playground(); perceptron.stepper(); "
+            "print(matplotlib.get_backend(), type(plt.figure().canvas).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert out.split() == ["agg", "FigureCanvasAgg"]
 
 
 def test_stepper_view_walks_through_the_updates():
