@@ -99,7 +99,8 @@ def test_wolf_3x3_example_is_4_75_and_the_slide_formula_has_a_typo():
     exact = sum(Fraction(int(a)) * Fraction(int(16 * b), 16) for a, b in zip(f.ravel(), BINOMIAL.ravel()))
     assert exact == Fraction(76, 16)
     as_printed = 3 + 2 * 5 + 3 + 2 * 4 + 5 * 5 + 2 * 7 + 3 + 2 * 7 + 1  # the deck multiplies 5 by 5
-    assert as_printed == 81 and int(exact) == 4 and round(Fraction(as_printed, 16)) == 5
+    assert as_printed == 81 and int(Fraction(as_printed, 16)) == 5  # "5": the typo, truncated
+    assert int(Fraction(127, 16)) == 7  # the next slide's "7" is truncated too (7.9375)
 
 
 def test_wolf_window_one_column_right_is_7_9375():
