@@ -22,6 +22,8 @@ import time
 from typing import Callable, Iterable
 
 import ipywidgets as W
+import matplotlib
+import matplotlib.pyplot
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -29,11 +31,19 @@ DIVERGED_MESSAGE = "diverged — lower the learning rate"
 
 
 def canvas(fig: Figure, toolbar: bool = False):
-    """Attach an interactive ipympl canvas (a widget) to ``fig`` and return it."""
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    """Attach an interactive ipympl canvas (a widget) to ``fig`` and return it.
 
+    pyplot's backend is left as it was: the first import of ipympl runs
+    ``matplotlib.use("module://ipympl.backend_nbagg")``, which would turn every later
+    ``plt.subplots`` figure of the notebook into a widget, so we switch back.
+    """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    backend = matplotlib.get_backend()
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if matplotlib.get_backend() != backend:
+        matplotlib.pyplot.switch_backend(backend)
     cv = Canvas(fig)
     FigureManager(cv, 0)  # gives the canvas its toolbar
     cv.toolbar_visible = toolbar

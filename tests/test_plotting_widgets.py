@@ -88,3 +88,13 @@ def test_throttled_in_event_loop_keeps_the_last_value():
 
     asyncio.run(main())
     assert calls[0] == 0 and calls[-1] == 9 and len(calls) < 10
+
+
+def test_widget_canvas_leaves_pyplot_backend_alone():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('Agg'); from helpers import widgets; "
+            "widgets.figure(); print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().lower() == "agg"
