@@ -18,11 +18,13 @@ Functions: the hinge construction (:func:`hinge_features`, :func:`output_weights
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, NamedTuple
 
 import matplotlib
 import numpy as np
 import torch
+from matplotlib.collections import LineCollection
 
 from helpers import checks, plotting, widgets
 
@@ -379,8 +381,20 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
     """
     if target not in TARGETS:
         raise ValueError(f"target must be one of {list(TARGETS)}, got {target!r}")
+    if placement not in PLACEMENTS:
+        raise ValueError(f"placement must be one of {list(PLACEMENTS)}, got {placement!r}")
     units = _check_int(units, "units", 1, MAX_UNITS)
     shown = units if shown is None else min(_check_int(shown, "shown", 0), units)
+    state = dict(_net_state(target, units, placement, int(seed), _check_int(n, "n", 2)))
+    state["shown"] = shown
+    state["partial"] = state["hinges"][:shown].sum(axis=0) + state["b2"]
+    return state
+
+
+@functools.lru_cache(maxsize=64)
+def _net_state(target: str, units: int, placement: str, seed: int, n: int) -> dict:
+    """The part of the playground state that does not depend on ``shown`` (cached: moving the
+    k slider only re-sums hinges). The arrays are made read-only so the cache stays pure."""
     f, (lo, hi) = TARGETS[target], DOMAIN
     knots = place_knots(placement, f, lo, hi, units + 1, seed=seed)
     params = hinge_interpolant(f, knots)
@@ -388,17 +402,20 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
     x = np.linspace(lo - pad, hi + pad, n)
     hinges = (hinge_features(x, params.b) * params.c).T  # (m, n): row j is c_j relu(x − x_j)
     error = max_error(f, params, lo, hi)
-    return dict(x=x, f=f(x), fhat=hinges.sum(axis=0) + params.b2,
-                partial=hinges[:shown].sum(axis=0) + params.b2, hinges=hinges, shown=shown,
-                knots=knots, knot_values=f(knots), error=error,
-                diverged=widgets.is_diverged(hinges, error),
-                title=f"{TARGET_LABELS[target]}, {units} units ({placement}): max |f − f̂| = {error:.3g}")
+    state = dict(x=x, f=f(x), fhat=hinges.sum(axis=0) + params.b2, hinges=hinges, b2=params.b2,
+                 knots=knots, knot_values=f(knots), error=error,
+                 diverged=widgets.is_diverged(hinges, error),
+                 title=f"{TARGET_LABELS[target]}, {units} units ({placement}): max |f − f̂| = {error:.3g}")
+    for value in state.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return state
 
 
 def draw_playground(fig, state: dict) -> dict:
     """Draw a playground state on ``fig`` (two stacked axes); return the artists to update."""
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-    fig.subplots_adjust(left=0.1, right=0.68, top=0.92, bottom=0.11, hspace=0.12)
+    fig.subplots_adjust(left=0.1, right=0.66, top=0.92, bottom=0.12, hspace=0.12)
     P = plotting.PALETTE
     for ax in (top, bottom):
         ax.axvspan(state["x"][0], DOMAIN[0], color="0.9", zorder=0)
@@ -412,12 +429,13 @@ def draw_playground(fig, state: dict) -> dict:
                              label="knots $x_j$")
     top.set_ylabel("$y$")
     top.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
-    art["hinges"] = [bottom.plot([], [], lw=1, color=P["sky"])[0] for _ in range(MAX_UNITS)]
-    art["hinges"][0].set_label(r"first $k$ hinges $c_j\,\mathrm{relu}(x - x_j)$")
+    art["hinges"] = LineCollection([], lw=1, color=P["sky"], label="first $k$ hinges")
+    bottom.add_collection(art["hinges"])
     art["last"], = bottom.plot([], [], lw=2.5, color=P["orange"], label="the $k$-th hinge")
     bottom.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
     bottom.set_xlabel("$x$   (grey: outside the knots' interval)")
-    bottom.set_ylabel("hinges")
+    bottom.set_ylabel(r"$c_j\,\mathrm{relu}(x - x_j)$")
+    top.set_xlim(state["x"][0], state["x"][-1])
     art["banner"] = widgets.banner(top, "non-finite values")
     update_playground(art, state)
     return art
@@ -430,19 +448,16 @@ def update_playground(art: dict, state: dict) -> None:
         art[key].set_data(x, state[key])
     art["partial"].set_visible(shown < len(state["hinges"]))
     art["knots"].set_data(state["knots"], state["knot_values"])
-    for j, line in enumerate(art["hinges"]):
-        visible = j < shown
-        line.set_visible(visible)
-        if visible:
-            line.set_data(x, state["hinges"][j])
+    h = state["hinges"][:shown]  # (k, n)
+    art["hinges"].set_segments(np.stack([np.broadcast_to(x, h.shape), h], axis=-1))  # (k, n, 2)
     if shown:
-        art["last"].set_data(x, state["hinges"][shown - 1])
+        art["last"].set_data(x, h[-1])
     art["last"].set_visible(shown > 0)
     ys = np.concatenate([state["f"], state["fhat"]])
     ys = ys[np.isfinite(ys)]
     lo, hi = (ys.min(), ys.max()) if ys.size else (-1.0, 1.0)
     art["top"].set_ylim(lo - 0.15 * (hi - lo + 0.1), hi + 0.15 * (hi - lo + 0.1))
-    h = state["hinges"][:shown]
+    h = h[np.isfinite(h)]
     span = float(np.clip(np.max(np.abs(h), initial=0.0), 0.5, 5 * (hi - lo + 0.1)))
     art["bottom"].set_ylim(-1.1 * span, 1.1 * span)
     art["top"].set_title(state["title"], fontsize=12)
@@ -463,22 +478,28 @@ def playground():
     placement = W.ToggleButtons(options=list(PLACEMENTS), value="uniform", description="knots")
     placement.style.button_width = "80px"
     reseed = W.Button(description="new random knots")
-    seed = {"value": 0}
+    seed = {"value": 0, "syncing": False}
     controls = dict(target=target, units=units, shown=shown, placement=placement, reseed=reseed)
 
     def current() -> dict:
         return playground_state(target.value, units.value, placement.value, shown.value, seed["value"])
 
     backend = matplotlib.get_backend()
-    fig, canvas = widgets.figure(figsize=(8.6, 5.4))
+    fig, canvas = widgets.figure(figsize=(7.6, 4.8))
     if matplotlib.get_backend() != backend:  # importing ipympl switched pyplot's backend:
         matplotlib.use(backend)  # switch back, so later plt figures stay static images
     art = draw_playground(fig, current())
 
     def update(change=None) -> None:
+        if seed["syncing"]:  # the k slider is being reset by a change of m: draw once, below
+            return
         if change is not None and change.get("owner") is units:  # show all hinges of the new net
-            shown.max = units.value
-            shown.value = units.value
+            seed["syncing"] = True
+            try:
+                shown.max = units.value
+                shown.value = units.value
+            finally:
+                seed["syncing"] = False
         update_playground(art, current())
         canvas.draw_idle()
 

@@ -324,6 +324,10 @@ def test_playground_state_rejects_unknown_target_and_bad_units():
         uat.playground_state("cos")
     with pytest.raises(ValueError, match="units must be an int in"):
         uat.playground_state("sin", units=65)
+    with pytest.raises(ValueError, match="placement must be one of"):
+        uat.playground_state("sin", placement="chebyshev")
+    with pytest.raises(ValueError, match="shown must be an int"):
+        uat.playground_state("sin", shown=-1)
 
 
 # --------------------------------------------------------------------------- exercises
@@ -415,6 +419,9 @@ def test_playground_widget_updates_at_every_extreme():
 def test_draw_playground_on_a_plain_figure():
     fig = Figure()
     art = uat.draw_playground(fig, uat.playground_state("bump", 5, "adaptive", shown=2))
-    assert sum(line.get_visible() for line in art["hinges"]) == 2
+    segments = art["hinges"].get_segments()  # one polyline per hinge shown
+    state = uat.playground_state("bump", 5, "adaptive", shown=2)
+    assert len(segments) == 2
+    np.testing.assert_allclose(segments[1][:, 1], state["hinges"][1])
     FigureCanvasAgg(fig).draw()
     assert matplotlib.colors.to_hex(art["fhat"].get_color()) == uat.plotting.PALETTE["blue"].lower()
