@@ -295,10 +295,15 @@ class Playground:
         return self._ui.widget
 
     def plot(self, resolution: int = 80):
-        """A static pyplot figure of the current state (the same two panels as the widget)."""
-        import matplotlib.pyplot as plt
+        """A static figure of the current state (the same two panels as the widget).
 
-        fig = plt.figure(figsize=FIGSIZE)
+        The ``Figure`` is not registered with pyplot, so it shows exactly once: end a notebook
+        cell with it (or ``display(fig)``); ``fig.savefig(...)`` works as usual.
+        """
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=FIGSIZE)
+        fig.patch.set_facecolor("white")
         view = _View(fig, self, resolution)
         view.update(self)
         return fig

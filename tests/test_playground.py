@@ -575,4 +575,4 @@ def test_static_plot_has_both_panels():
     assert ax_loss.get_xlabel() == "epoch" and ax_map.get_xlabel() == "$x_1$"
     assert fig.texts[0].get_text().startswith("epoch 2 ")
     assert len(ax_map.collections) >= 4  # train and test points of both classes
-    plt.close(fig)
+    assert plt.get_fignums() == [] or all(plt.figure(i) is not fig for i in plt.get_fignums())
