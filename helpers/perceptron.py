@@ -116,9 +116,15 @@ def update(x, y, w, b, lr: float = 1.0) -> tuple[np.ndarray, float]:
     w = _check_w(w, x[None, :])
     y = int(_check_y(np.atleast_1d(y), x[None, :])[0])
     b, lr = _check_number("b", b), _check_number("lr", lr, positive=True)
-    if predict(x[None, :], w, b)[0] != y:
-        return w + lr * y * x, b + lr * y
-    return w.copy(), b
+    w_new, b_new, _ = _rule(x, y, w, b, lr)
+    return w_new.copy(), b_new
+
+
+def _rule(x: np.ndarray, y: int, w: np.ndarray, b: float, lr: float):
+    """Rosenblatt's rule without input checks: ``(w, b, True)`` after a move, else unchanged."""
+    if (1 if x @ w + b >= 0 else -1) != y:  # a mistake (a tie predicts +1)
+        return w + lr * y * x, b + lr * y, True
+    return w, b, False
 
 
 @dataclass
@@ -143,8 +149,8 @@ class PerceptronResult:
 
 
 def train(X, y, lr: float = 1.0, max_epochs: int = 100, seed: int = 0) -> PerceptronResult:
-    """Rosenblatt's algorithm: start at ``w = 0, b = 0`` and sweep over the data, applying
-    :func:`update` to every point, until an epoch makes no mistake or ``max_epochs`` is reached.
+    """Rosenblatt's algorithm: start at ``w = 0, b = 0`` and sweep over the data, applying the
+    rule of :func:`update` to every point, until an epoch makes no mistake or ``max_epochs``.
 
     ``seed`` only fixes the order in which the points are visited (the same order every epoch).
     """
@@ -158,8 +164,8 @@ def train(X, y, lr: float = 1.0, max_epochs: int = 100, seed: int = 0) -> Percep
     for _ in range(max_epochs):
         count = 0
         for i in order:
-            if (1 if X[i] @ w + b >= 0 else -1) != y[i]:  # a mistake: apply the rule
-                w, b = w + lr * y[i] * X[i], b + lr * y[i]
+            w, b, moved = _rule(X[i], int(y[i]), w, b, lr)
+            if moved:
                 updates.append((w.copy(), float(b)))
                 points.append(int(i))
                 count += 1
