@@ -8,6 +8,7 @@ the targets are met; asserts nothing (timings depend on the machine and its load
 """
 
 import argparse
+import os
 import time
 
 import matplotlib
@@ -54,6 +55,8 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=40)
     args = parser.parse_args()
     plotting.setup()  # the notebooks' style (dpi 90)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (other work slows every frame)")
     print(f"{'playground (1 epoch + redraw per frame)':40s} {'epoch ms':>9s} {'redraw p95':>11s} "
           f"{'frames/s':>9s}  targets: >= {TARGET_FRAMES_PER_S:.0f} frames/s, "
           f"redraw p95 < {TARGET_REDRAW_P95_MS:.0f} ms")

@@ -313,6 +313,26 @@ def test_bad_method_arguments_are_named():
         P.PlaygroundUI("not a playground")
     with pytest.raises(TypeError, match="overlays"):
         P.PlaygroundUI(pg, overlays=[object()])
+    with pytest.raises(ValueError, match="epochs_per_frame"):
+        P.PlaygroundUI(pg, epochs_per_frame=0)
+    with pytest.raises(ValueError, match="resolution"):
+        P.PlaygroundUI(pg, resolution=1)
+    with pytest.raises(ValueError, match="resolution"):
+        pg.plot(resolution=0)
+
+
+def test_build_mlp_validates_and_uses_only_its_generator():
+    g1, g2 = torch.Generator().manual_seed(1), torch.Generator().manual_seed(1)
+    a, b = P.build_mlp(2, 3, "relu", g1), P.build_mlp(2, 3, "relu", g2)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    bound = 1 / math.sqrt(3)  # the second layer's fan-in
+    assert float(a[2].weight.abs().max()) <= bound
+    with pytest.raises(TypeError, match="generator"):
+        P.build_mlp(1, 2, "tanh", 0)
+    with pytest.raises(ValueError, match="activation"):
+        P.build_mlp(1, 2, "softmax", g1)
+    with pytest.raises(ValueError, match="hidden_layers"):
+        P.build_mlp(9, 2, "tanh", g1)
 
 
 # ----------------------------------------------------------------------------- the UI
