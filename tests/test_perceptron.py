@@ -219,6 +219,24 @@ def test_two_layer_matches_torch():
     np.testing.assert_allclose(out, o.numpy())
 
 
+def test_separable_data_is_separated_by_its_known_line_with_margin_one_half():
+    for seed in range(5):
+        X, y, w_star, b_star = P.separable_data(n=50, seed=seed, shift=(-1.0, 3.0))
+        assert X.shape == (50, 2) and set(np.unique(y)) == {-1, 1}
+        assert np.linalg.norm(w_star) == pytest.approx(1.0)
+        assert P.margin(X, y, w_star, b_star) >= 0.5  # make_dataset("linear") promises 0.5
+    with pytest.raises(ValueError, match=r"shift must have shape \(2,\)"):
+        P.separable_data(shift=(1.0, 2.0, 3.0))
+
+
+def test_fold_bias_turns_the_bias_into_a_weight():
+    rng = np.random.default_rng(4)
+    X, w, b = rng.normal(size=(6, 3)), rng.normal(size=3), 0.7
+    Xt = P.fold_bias(X)
+    assert Xt.shape == (6, 4) and np.all(Xt[:, -1] == 1)
+    np.testing.assert_allclose(Xt @ np.append(w, b), X @ w + b)
+
+
 # ----------------------------------------------------------------------------- geometry
 def test_margin_against_independent_point_to_line_distance():
     rng = np.random.default_rng(1)
@@ -290,6 +308,14 @@ def test_soft_loss_and_gradient_match_torch_autograd(seed, scale):
     assert loss == pytest.approx(lt.item(), rel=1e-10)
     np.testing.assert_allclose(gw, wt.grad.numpy(), rtol=1e-9, atol=1e-12)
     assert gb == pytest.approx(bt.grad.item(), rel=1e-9, abs=1e-12)
+
+
+def test_predict_proba_is_the_sigmoid_of_the_score_and_agrees_with_predict():
+    rng = np.random.default_rng(5)
+    X, w, b = rng.normal(size=(20, 2)), rng.normal(size=2), -0.3
+    p = P.predict_proba(X, w, b)
+    np.testing.assert_allclose(p, scipy.special.expit(X @ w + b), rtol=1e-12)
+    np.testing.assert_array_equal(np.where(p >= 0.5, 1, -1), P.predict(X, w, b))
 
 
 def test_soft_loss_is_bce_of_the_sigmoid_and_log_two_at_zero():
