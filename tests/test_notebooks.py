@@ -74,7 +74,7 @@ def test_notebook_structure(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_student_copy_runs_to_the_end(path, tmp_path):
-    nb = nbformat.from_dict(student_notebook(_load(path)))
+    nb = nbformat.reads(json.dumps(student_notebook(_load(path))), as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
