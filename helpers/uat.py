@@ -18,7 +18,6 @@ Functions: the hinge construction (:func:`hinge_features`, :func:`output_weights
 
 from __future__ import annotations
 
-import functools
 from typing import Callable, NamedTuple
 
 import matplotlib
@@ -253,14 +252,18 @@ def adaptive_knots(f, lo: float, hi: float, n: int, seed: int = 0, uniform_share
     """
     lo, hi = _check_interval(lo, hi)
     n = _check_int(n, "n", 2)
+    resolution = _check_int(resolution, "resolution", 3)
+    if not 0 < uniform_share <= 1:
+        raise ValueError(f"uniform_share must be in (0, 1], got {uniform_share!r}")
     x = np.linspace(lo, hi, resolution)
     y = _values(f, x)
     d2 = np.abs(np.diff(y, 2)) / (x[1] - x[0]) ** 2  # |f''| at x[1:-1]
     d2[d2 < 1e-6 * (1 + np.abs(y).max()) / (hi - lo) ** 2] = 0.0  # round-off of a straight line
-    rho = np.sqrt(np.pad(d2, 1, mode="edge"))
+    rho = np.sqrt(np.pad(d2, 1, mode="edge"))  # (resolution,)
     total = np.trapezoid(rho, x)
-    rho = rho / total if total > 0 else np.zeros_like(rho)
-    rho = (1 - uniform_share) * rho + uniform_share / (hi - lo) if total > 0 else np.ones_like(rho)
+    if total == 0:  # no curvature anywhere (a straight line): uniform knots
+        return np.linspace(lo, hi, n)
+    rho = (1 - uniform_share) * rho / total + uniform_share / (hi - lo)  # integrates to 1
     cdf = np.concatenate([[0.0], np.cumsum((rho[1:] + rho[:-1]) / 2 * np.diff(x))])
     knots = np.interp(np.linspace(0, 1, n), cdf / cdf[-1], x)
     knots[0], knots[-1] = lo, hi
@@ -384,17 +387,19 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
     if placement not in PLACEMENTS:
         raise ValueError(f"placement must be one of {list(PLACEMENTS)}, got {placement!r}")
     units = _check_int(units, "units", 1, MAX_UNITS)
-    shown = units if shown is None else min(_check_int(shown, "shown", 0), units)
-    state = dict(_net_state(target, units, placement, int(seed), _check_int(n, "n", 2)))
-    state["shown"] = shown
-    state["partial"] = state["hinges"][:shown].sum(axis=0) + state["b2"]
-    return state
+    shown = units if shown is None else _check_int(shown, "shown", 0)
+    return _with_partial(_net_state(target, units, placement, seed, _check_int(n, "n", 2)), shown)
 
 
-@functools.lru_cache(maxsize=64)
-def _net_state(target: str, units: int, placement: str, seed: int, n: int) -> dict:
-    """The part of the playground state that does not depend on ``shown`` (cached: moving the
-    k slider only re-sums hinges). The arrays are made read-only so the cache stays pure."""
+def _with_partial(net: dict, shown: int) -> dict:
+    """A net state plus the partial sum of its first ``shown`` hinges (capped at m)."""
+    shown = min(shown, len(net["hinges"]))
+    return dict(net, shown=shown, partial=net["hinges"][:shown].sum(axis=0) + net["b2"])
+
+
+def _net_state(target: str, units: int, placement: str, seed: int, n: int = 400) -> dict:
+    """The part of the playground state that does not depend on ``shown`` (the widget keeps
+    the last one, so moving the k slider only re-sums hinges; arrays are read-only)."""
     f, (lo, hi) = TARGETS[target], DOMAIN
     knots = place_knots(placement, f, lo, hi, units + 1, seed=seed)
     params = hinge_interpolant(f, knots)
@@ -478,11 +483,14 @@ def playground():
     placement = W.ToggleButtons(options=list(PLACEMENTS), value="uniform", description="knots")
     placement.style.button_width = "80px"
     reseed = W.Button(description="new random knots")
-    seed = {"value": 0, "syncing": False}
+    memo = {"seed": 0, "syncing": False, "key": None, "net": None}  # this widget's own state
     controls = dict(target=target, units=units, shown=shown, placement=placement, reseed=reseed)
 
     def current() -> dict:
-        return playground_state(target.value, units.value, placement.value, shown.value, seed["value"])
+        key = (target.value, units.value, placement.value, memo["seed"])
+        if key != memo["key"]:  # a new net; a move of k alone reuses the last one
+            memo["key"], memo["net"] = key, _net_state(*key)
+        return _with_partial(memo["net"], shown.value)
 
     backend = matplotlib.get_backend()
     fig, canvas = widgets.figure(figsize=(7.6, 4.8))
@@ -490,23 +498,26 @@ def playground():
         matplotlib.use(backend)  # switch back, so later plt figures stay static images
     art = draw_playground(fig, current())
 
+    def sync_k(change=None) -> None:
+        """A new m: let k run up to m and show all hinges (k's own redraw is skipped)."""
+        memo["syncing"] = True
+        try:
+            shown.max = units.value
+            shown.value = units.value
+        finally:
+            memo["syncing"] = False
+
     def update(change=None) -> None:
-        if seed["syncing"]:  # the k slider is being reset by a change of m: draw once, below
+        if memo["syncing"]:  # m's redraw follows and draws once
             return
-        if change is not None and change.get("owner") is units:  # show all hinges of the new net
-            seed["syncing"] = True
-            try:
-                shown.max = units.value
-                shown.value = units.value
-            finally:
-                seed["syncing"] = False
         update_playground(art, current())
         canvas.draw_idle()
 
     def new_seed(_button) -> None:
-        seed["value"] += 1
+        memo["seed"] += 1
         update()
 
+    units.observe(sync_k, "value")  # observers run in order: k is in sync before the redraw
     redraw = widgets.throttled(update)
     for w in (target, units, shown, placement):
         w.observe(redraw, "value")

@@ -307,6 +307,10 @@ def test_evaluate_output_weights_and_ranges_reject_bad_input():
         uat.place_knots("chebyshev", np.sin, -1, 1, 5)
     with pytest.raises(ValueError, match="n must be an int >= 2"):
         uat.place_knots("uniform", np.sin, -1, 1, 1)
+    with pytest.raises(ValueError, match="uniform_share"):
+        uat.adaptive_knots(np.sin, -1, 1, 5, uniform_share=0.0)
+    with pytest.raises(TypeError, match="f must be a callable"):
+        uat.place_knots("uniform", "sin", -1, 1, 5)
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -425,3 +429,16 @@ def test_draw_playground_on_a_plain_figure():
     np.testing.assert_allclose(segments[1][:, 1], state["hinges"][1])
     FigureCanvasAgg(fig).draw()
     assert matplotlib.colors.to_hex(art["fhat"].get_color()) == uat.plotting.PALETTE["blue"].lower()
+
+
+def test_playground_computes_one_net_per_move_and_none_for_k(monkeypatch):
+    w = uat.playground()
+    calls = []
+    real = uat._net_state
+    monkeypatch.setattr(uat, "_net_state", lambda *a: calls.append(a) or real(*a))
+    w.controls["units"].value = 20  # one new net, drawn once, with k reset to show all 20 hinges
+    assert len(calls) == 1 and w.state()["shown"] == 20
+    w.controls["shown"].value = 3  # k alone re-sums the hinges of the same net
+    assert len(calls) == 1 and w.state()["shown"] == 3
+    np.testing.assert_allclose(w.state()["partial"], uat.playground_state("sin", 20, shown=3)["partial"])
+    w.artists["fig"].clear()
