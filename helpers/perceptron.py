@@ -45,12 +45,26 @@ def _check_X(X) -> np.ndarray:
     return X
 
 
+def _check_vector(name: str, value, size: int, context: str) -> np.ndarray:
+    v = _as_array(name, value, 1)
+    if v.shape != (size,):
+        raise ValueError(f"{name} must have shape ({size},) to match {context}, "
+                         f"got shape {v.shape}")
+    return v
+
+
 def _check_w(w, X: np.ndarray, name: str = "w") -> np.ndarray:
-    w = _as_array(name, w, 1)
-    if w.shape != (X.shape[1],):
-        raise ValueError(f"{name} must have shape ({X.shape[1]},) to match X of shape {X.shape}, "
-                         f"got shape {w.shape}")
-    return w
+    return _check_vector(name, w, X.shape[1], f"X of shape {X.shape}")
+
+
+def _check_box(box) -> Box:
+    try:
+        xmin, xmax, ymin, ymax = (float(v) for v in box)
+    except (TypeError, ValueError):
+        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
+    if not (xmin < xmax and ymin < ymax):
+        raise ValueError(f"box must satisfy xmin < xmax and ymin < ymax, got {box!r}")
+    return xmin, xmax, ymin, ymax
 
 
 def _check_y(y, X: np.ndarray) -> np.ndarray:
@@ -113,7 +127,7 @@ def update(x, y, w, b, lr: float = 1.0) -> tuple[np.ndarray, float]:
     The inputs are not modified.
     """
     x = _as_array("x", x, 1)
-    w = _check_w(w, x[None, :])
+    w = _check_vector("w", w, len(x), f"x of shape {x.shape}")
     y = int(_check_y(np.atleast_1d(y), x[None, :])[0])
     b, lr = _check_number("b", b), _check_number("lr", lr, positive=True)
     w_new, b_new, _ = _rule(x, y, w, b, lr)
@@ -232,7 +246,7 @@ def line_in_box(w, b, box: Box) -> np.ndarray | None:
     w = _as_array("w", w, 1)
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,), got shape {w.shape}")
-    xmin, xmax, ymin, ymax = plotting._check_box(box)
+    xmin, xmax, ymin, ymax = _check_box(box)
     norm, b = np.linalg.norm(w), _check_number("b", b)
     if norm == 0 or not np.isfinite(b / norm):
         return None
@@ -254,7 +268,7 @@ def line_in_box(w, b, box: Box) -> np.ndarray | None:
 
 # --------------------------------------------------------------------------- XOR and two layers
 def xor_points() -> tuple[np.ndarray, np.ndarray]:
-    """The four XOR points ``(0,0), (0,1), (1,0), (1,1)`` ``(4, 2)`` and labels ``(-1, +1, +1, -1)``."""
+    """The four XOR points ``X (4, 2)``: (0,0), (0,1), (1,0), (1,1); labels ``y``: -1, +1, +1, -1."""
     return np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([-1, 1, 1, -1])
 
 
@@ -274,8 +288,9 @@ def two_layer(X, W, b, w2, b2) -> tuple[np.ndarray, np.ndarray]:
     if W.shape[1] != X.shape[1]:
         raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X of shape {X.shape}, "
                          f"got shape {W.shape}")
-    b = _check_w(b, W.T, "b")
-    w2, b2 = _check_w(w2, W.T, "w2"), _check_number("b2", b2)
+    b = _check_vector("b", b, len(W), f"W of shape {W.shape}")
+    w2 = _check_vector("w2", w2, len(W), f"W of shape {W.shape}")
+    b2 = _check_number("b2", b2)
     H = relu(X @ W.T + b)  # (n, m)
     return H, H @ w2 + b2
 
@@ -389,7 +404,8 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     _, _, XY = plotting.grid(box, resolution)
     labels = predict(XY, w, b).reshape(resolution, resolution)
     wrong = predict(X, w, b) != y
-    title = f"w = ({_num(w[0])}, {_num(w[1])}), b = {_num(b)}: {wrong.sum()} of {len(X)} misclassified"
+    title = (f"w = ({_num(w[0])}, {_num(w[1])}), b = {_num(b)}: "
+             f"{wrong.sum()} of {len(X)} misclassified")
     if norm == 0:
         side = "+1" if b >= 0 else "−1"
         return GeometryView(w, b, None, None, labels, wrong, title,
@@ -399,8 +415,8 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
         foot = dist * w / norm
     line = line_in_box(w, b, box)
     title += f"\ndistance of the line to the origin −b/‖w‖ = {dist:.3g}"
-    message = "" if line is not None else (
-        f"the line is off-screen:\nevery point here is predicted {'+1' if labels[0, 0] > 0 else '−1'}")
+    side = "+1" if labels[0, 0] > 0 else "−1"
+    message = "" if line is not None else f"the line is off-screen:\nevery point here is {side}"
     return GeometryView(w, b, line, foot if np.all(np.isfinite(foot)) else None, labels, wrong,
                         title, message)
 
@@ -588,7 +604,8 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     redraw()
     ui = widgets.panel([k_slider, play, label], canvas,
                        title="Rosenblatt's rule, one mistake at a time")
-    ui.controls, ui.canvas, ui.artists, ui.result = {"k": k_slider, "play": play}, canvas, art, result
+    ui.controls, ui.canvas, ui.artists = {"k": k_slider, "play": play}, canvas, art
+    ui.result = result
     return ui
 
 
@@ -642,8 +659,9 @@ MARGIN = checks.Exercise(
 def _xor_signs(weights) -> np.ndarray:
     """The class (sign, 0 → +1) that the network ``(W, b, w2, b2)`` gives the four XOR points."""
     if not isinstance(weights, (tuple, list)) or len(weights) != 4:
-        raise TypeError(f"weights must be a tuple (W, b, w2, b2), got {type(weights).__name__}"
-                        f"{' of length ' + str(len(weights)) if isinstance(weights, (tuple, list)) else ''}")
+        got = type(weights).__name__
+        got += f" of length {len(weights)}" if isinstance(weights, (tuple, list)) else ""
+        raise TypeError(f"xor_weights() must return a tuple (W, b, w2, b2), got a {got}")
     _, o = two_layer(xor_points()[0], *weights)
     return np.where(o >= 0, 1, -1)
 
@@ -662,6 +680,7 @@ class _WeightsExercise(checks.Exercise):
 XOR_WEIGHTS = _WeightsExercise(
     name="xor_weights", reference=lambda: xor_points()[1], cases=lambda rng: [()],
     compare=lambda got, expected: np.array_equal(got, expected),
-    hint="the classes of (0,0), (0,1), (1,0), (1,1) must be -1, +1, +1, -1, with o = w2·relu(W x + b) "
-         "+ b2 and o >= 0 → +1. Try a hidden unit that fires only when both inputs are 1.",
+    hint="the classes of (0,0), (0,1), (1,0), (1,1) must be -1, +1, +1, -1, with "
+         "o = w2·relu(W x + b) + b2 and o >= 0 → +1. Try a hidden unit that fires only when "
+         "both inputs are 1.",
 )

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from helpers import checks, data, perceptron as P
 
-W_STAR = np.ones(2) / np.sqrt(2)  # separates data.make_dataset("linear") with margin >= 0.5
 XOR_X, XOR_Y = P.xor_points()
 
 
@@ -58,7 +57,8 @@ def test_predict_matches_numpy_sign_away_from_ties(seed, d):
      r"y must have shape \(4,\) to match X of shape \(4, 2\), got shape \(3,\)"),
     (lambda: P.train(np.ones((2, 2)), [1, -1], lr=0.0), r"lr must be a finite number > 0"),
     (lambda: P.train(np.ones((2, 2)), [1, -1], max_epochs=0), r"max_epochs must be an int >= 1"),
-    (lambda: P.update(np.ones(2), 1, np.ones(3), 0.0), r"w must have shape \(2,\)"),
+    (lambda: P.update(np.ones(2), 1, np.ones(3), 0.0),
+     r"w must have shape \(2,\) to match x of shape \(2,\), got shape \(3,\)"),
     (lambda: P.update(np.ones(2), 2, np.ones(2), 0.0), r"y must contain only -1 and \+1"),
     (lambda: P.margin(np.ones((3, 2)), [1, 1, -1], np.zeros(2), 1.0), r"w must be non-zero"),
     (lambda: P.novikoff_bound(XOR_X, XOR_Y, np.ones(2), 0.0), r"must separate the data"),
@@ -67,12 +67,15 @@ def test_predict_matches_numpy_sign_away_from_ties(seed, d):
     (lambda: P.two_layer(XOR_X, np.ones((3, 3)), np.ones(3), np.ones(3), 0.0),
      r"W must have shape \(m, 2\) .*got shape \(3, 3\)"),
     (lambda: P.two_layer(XOR_X, np.ones((3, 2)), np.ones(2), np.ones(3), 0.0),
-     r"b must have shape \(3,\)"),
+     r"b must have shape \(3,\) to match W of shape \(3, 2\), got shape \(2,\)"),
+    (lambda: P.two_layer(XOR_X, np.ones((3, 2)), np.ones(3), np.ones(2), 0.0),
+     r"w2 must have shape \(3,\)"),
     (lambda: P.bce([0.5, 1.5], [1, -1]), r"p must contain probabilities in \[0, 1\]"),
     (lambda: P.soft_loss_and_grad(np.ones((3, 2)), [1, -1, 1], np.ones(4), 0.0),
      r"w must have shape \(2,\)"),
     (lambda: P.train_soft(np.ones((2, 2)), [1, -1], num_epochs=-1), r"num_epochs must be an int"),
     (lambda: P.line_in_box(np.ones(3), 0.0, (-1, 1, -1, 1)), r"w must have shape \(2,\)"),
+    (lambda: P.line_in_box(np.ones(2), 0.0, (1, -1, -1, 1)), r"box must satisfy xmin < xmax"),
     (lambda: P.playground(np.ones((4, 3)), [1, -1, 1, -1]), r"X must have shape \(n, 2\)"),
     (lambda: P.stepper(np.ones((4, 2)), [1, -1, 1]), r"y must have shape \(4,\)"),
 ])
