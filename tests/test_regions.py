@@ -646,3 +646,43 @@ def test_overlay_rejects_bad_arguments():
         regions.RegionOverlay(mode="fill")
     with pytest.raises(ValueError, match="alpha"):
         regions.RegionOverlay(alpha=2)
+
+
+def test_region_index_grid_matches_the_polygons():
+    from matplotlib.path import Path
+
+    net = regions.random_net([2, 5, 5], seed=2)
+    regs = regions.regions_2d(net, BOX)
+    ids = regions.region_index_grid(net, BOX, regs, resolution=40)
+    assert ids.shape == (40, 40) and ids.min() >= 0
+    centres = BOX[0] + 6 * (np.arange(40) + 0.5) / 40
+    XY = np.stack(np.meshgrid(centres, centres), -1).reshape(-1, 2)
+    inside = np.array([Path(r.vertices).contains_points(XY) for r in regs])  # (regions, cells)
+    assert np.all(inside.sum(axis=0) == 1)  # every centre in exactly one polygon (generic net)
+    np.testing.assert_array_equal(ids.ravel(), inside.argmax(axis=0))
+    wide = regions.random_net([2, 40, 40], seed=0)  # > 64 units: keys span two words
+    wide_regs = regions.regions_2d(wide, BOX)
+    wide_ids = regions.region_index_grid(wide, BOX, wide_regs, resolution=60)
+    np.testing.assert_array_equal(torch_patterns(wide, XY[:1]), wide_regs[wide_ids[0, 0]].pattern[None])
+    assert len(np.unique(wide_ids)) == regions.count_patterns_grid(wide, BOX, 60)
+    assert (regions.region_index_grid(wide, BOX, [], resolution=3) == -1).all()
+
+
+def test_overlay_paints_an_image_above_the_polygon_limit():
+    w, ui, ov = make_ui(dataset="spiral", hidden_layers=4, neurons=16)
+    n = regions.count_regions_2d(w.playground.model, w.playground.box)
+    assert n > regions.overlay.POLYGON_LIMIT and ov.label.get_text() == f"{n} linear regions"
+    assert ov.image.get_visible() and not ov.coll.get_visible()
+    assert ov.ids.shape == (regions.overlay.IMAGE_RESOLUTION,) * 2 and ov.ids.min() >= 0
+    assert np.allclose(ov.image.get_extent(), w.playground.box)
+    colour = ov.rgba()
+    assert np.allclose(colour[..., 3], ov.alpha)  # every cell painted
+    ov.mode.value = "outline"
+    outline = ov.rgba()
+    assert 0 < (outline[..., 3] > 0).mean() < 0.6  # only the cells on region boundaries
+    ov.mode.value = "hide"
+    assert not ov.image.get_visible() and not ov.coll.get_visible()
+    ui.reset(hidden_layers=1, neurons=2)  # back to a few polygons
+    assert ov.coll.get_visible() is False and ov.ids is None  # hidden mode persists
+    ov.mode.value = "colour"
+    assert ov.coll.get_visible() and not ov.image.get_visible()

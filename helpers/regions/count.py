@@ -146,36 +146,40 @@ class Region:
         return _centroid(self.vertices)
 
 
-def _area(V: np.ndarray) -> float:
+def _area(V) -> float:
     """Shoelace formula: area of a polygon with vertices ``V (k, 2)`` in order."""
-    x, y = V[:, 0], V[:, 1]
-    twice = x[:-1] @ y[1:] - y[:-1] @ x[1:] + x[-1] * y[0] - y[-1] * x[0]
-    return 0.5 * abs(float(twice))
+    points = V.tolist() if isinstance(V, np.ndarray) else V
+    twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]))
+    return 0.5 * abs(twice)
 
 
 def _centroid(V: np.ndarray) -> np.ndarray:
     return V.sum(axis=0) / len(V)  # the vertex mean is inside a convex polygon, which is all we need
 
 
-def _split(V: np.ndarray, s: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+def _split(V: np.ndarray, s: np.ndarray, eps: float) -> tuple[list, list]:
     """Cut a convex polygon ``V (k, 2)`` by the line where an affine function is 0.
 
     ``s (k,)`` are the function's values at the vertices; returns the parts with s >= 0 and
-    s <= 0 (vertices within ``eps`` of the line belong to both).
+    s <= 0 as lists of [x, y] (vertices within ``eps`` of the line belong to both). Plain
+    Python floats inside: for a handful of vertices that is faster than numpy.
     """
+    points, values = V.tolist(), s.tolist()
     pos, neg = [], []
-    k = len(V)
+    k = len(points)
     for i in range(k):
-        j = (i + 1) % k
-        if s[i] >= -eps:
-            pos.append(V[i])
-        if s[i] <= eps:
-            neg.append(V[i])
-        if (s[i] > eps and s[j] < -eps) or (s[i] < -eps and s[j] > eps):
-            p = V[i] + (s[i] / (s[i] - s[j])) * (V[j] - V[i])
+        (x0, y0), s0 = points[i], values[i]
+        (x1, y1), s1 = points[(i + 1) % k], values[(i + 1) % k]
+        if s0 >= -eps:
+            pos.append(points[i])
+        if s0 <= eps:
+            neg.append(points[i])
+        if (s0 > eps and s1 < -eps) or (s0 < -eps and s1 > eps):
+            t = s0 / (s0 - s1)  # where the edge crosses the line
+            p = [x0 + t * (x1 - x0), y0 + t * (y1 - y0)]
             pos.append(p)
             neg.append(p)
-    return np.array(pos), np.array(neg)
+    return pos, neg
 
 
 def _check_box(box) -> tuple[float, float, float, float]:
@@ -204,32 +208,34 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
         raise ValueError(f"tol must be a float in (0, 1e-3), got {tol!r}")
     scale = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax))
     min_area = tol**2 * (xmax - xmin) * (ymax - ymin)
-    square = np.array([[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax]])
-    # each piece: (vertices, pattern bits so far, A (d, 2), c (d,)) with the layer input = A x + c
-    pieces = [(square, [], np.eye(2), np.zeros(2))]
+    # piece p: polygon polys[p], the current layer's input A[p] x + c[p], its pattern bits[p]
+    polys = [np.array([[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax]])]
+    A, c = np.eye(2)[None], np.zeros((1, 2))  # (P, d, 2), (P, d)
+    bits = np.zeros((1, 0), dtype=bool)  # (P, units so far)
     for step in steps:
-        if step is not None:
+        if step is not None:  # Linear: compose the affine maps of all pieces at once
             W, b = step
-            pieces = [(V, bits, W @ A, W @ c + b) for V, bits, A, c in pieces]
+            A, c = np.einsum("ij,pjk->pik", W, A), c @ W.T + b
             continue
-        new_pieces = []
-        for V, bits, A, c in pieces:
-            eps = tol * (np.abs(A).sum(axis=1) * scale + np.abs(c))  # (units,)
-            S = V @ A.T + c  # (k, units): every unit's pre-activation at every vertex
-            crossing = np.flatnonzero((S.min(axis=0) < -eps) & (S.max(axis=0) > eps))
+        eps = tol * (np.abs(A).sum(axis=2) * scale + np.abs(c))  # (P, d)
+        new_polys, parent = [], []
+        for p, V in enumerate(polys):
+            S = V @ A[p].T + c[p]  # (k, d): every unit's pre-activation at every vertex
+            crossing = np.flatnonzero((S.min(axis=0) < -eps[p]) & (S.max(axis=0) > eps[p]))
             parts = [V]
-            for j in crossing:
-                cut = []
-                for P in parts:
-                    for Q in _split(P, P @ A[j] + c[j], eps[j]):
-                        if len(Q) >= 3 and _area(Q) > min_area:
-                            cut.append(Q)
-                parts = cut
-            for P in parts:
-                on = _centroid(P) @ A.T + c > eps  # the side of every unit, crossing or not
-                new_pieces.append((P, bits + on.tolist(), A * on[:, None], c * on))
-        pieces = new_pieces
-    return [Region(V, np.array(bits, dtype=bool), A, c) for V, bits, A, c in pieces]
+            for j in crossing:  # cut every part by the line A[p, j] x + c[p, j] = 0
+                parts = [np.array(Q) for P in parts for Q in _split(P, P @ A[p, j] + c[p, j], eps[p, j])
+                         if len(Q) >= 3 and _area(Q) > min_area]
+            new_polys += parts
+            parent += [p] * len(parts)
+        parent = np.array(parent, dtype=int)
+        centres = np.array([_centroid(P) for P in new_polys])  # (P', 2), inside each part
+        A, c, eps = A[parent], c[parent], eps[parent]
+        on = np.einsum("pjk,pk->pj", A, centres) + c > eps  # the side of every unit: (P', d)
+        A, c = A * on[:, :, None], c * on  # D A and D c with D = diag(on)
+        bits = np.concatenate([bits[parent], on], axis=1)
+        polys = new_polys
+    return [Region(V, bits[p], A[p], c[p]) for p, V in enumerate(polys)]
 
 
 def count_regions_2d(net, box, tol: float = TOL) -> int:

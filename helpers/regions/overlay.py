@@ -6,13 +6,15 @@ import numpy as np
 import torch
 
 from helpers import plotting, widgets
-from helpers.regions.count import Region, regions_2d
+from helpers.regions.count import Region, activation_patterns, regions_2d
 
 # Okabe-Ito colours (colour-blind safe), lightest first; greedy colouring picks from these.
 REGION_PALETTE = [plotting.PALETTE[k] for k in ("sky", "orange", "green", "yellow", "purple", "blue", "vermillion")]
 EDGE_COLOR = "#333333"
 MODES = ("colour", "outline", "hide")
 RELU_ACTIVATIONS = ("relu", "linear")  # the playground's activations that give linear regions
+POLYGON_LIMIT = 300  # above this many regions the overlay paints a grid image, not polygons
+IMAGE_RESOLUTION = 200
 
 
 def region_colors(regions: list[Region]) -> list[str]:
@@ -47,15 +49,52 @@ def draw_regions(ax, regions: list[Region], alpha: float = 0.55, edgecolor: str 
     return coll
 
 
+def region_index_grid(net, box, regions: list[Region], resolution: int = 200) -> np.ndarray:
+    """Which of ``regions`` holds each cell centre of a ``resolution x resolution`` grid on
+    ``box``: an ``(resolution, resolution)`` int array (rows along y), -1 where none does.
+
+    Matches activation patterns, so it is cheap however many regions there are (the overlay
+    uses it instead of polygons when there are too many to draw quickly).
+    """
+    xmin, xmax, ymin, ymax = (float(v) for v in box)
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
+        raise ValueError(f"resolution must be an int >= 1, got {resolution!r}")
+    xs = xmin + (np.arange(resolution) + 0.5) * (xmax - xmin) / resolution
+    ys = ymin + (np.arange(resolution) + 0.5) * (ymax - ymin) / resolution
+    XY = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    if not regions:
+        return np.full((resolution, resolution), -1)
+    keys, grid_keys = _pattern_keys(np.array([r.pattern for r in regions]),
+                                    activation_patterns(net, XY))  # (n,), (resolution**2,)
+    order = np.argsort(keys)
+    pos = np.clip(np.searchsorted(keys[order], grid_keys), 0, len(keys) - 1)
+    ids = np.where(keys[order][pos] == grid_keys, order[pos], -1)
+    return ids.reshape(resolution, resolution)
+
+
+def _pattern_keys(*patterns: np.ndarray) -> list[np.ndarray]:
+    """One integer per row of each bool ``(n, units)`` array, equal iff the rows are equal."""
+    packed = [np.packbits(p, axis=1) for p in patterns]  # 8 units per byte
+    width = 8 * max(1, -(-packed[0].shape[1] // 8))  # bytes, rounded up to whole uint64 words
+    words = [np.ascontiguousarray(np.pad(p, ((0, 0), (0, width - p.shape[1])))).view(np.uint64)
+             for p in packed]  # (n, words)
+    if words[0].shape[1] == 1:
+        return [w[:, 0] for w in words]
+    _, labels = np.unique(np.concatenate(words), axis=0, return_inverse=True)  # > 64 units
+    return np.split(labels.ravel(), np.cumsum([len(w) for w in words])[:-1])
+
+
 class RegionOverlay:
     """Linear regions drawn on the playground's decision-boundary axes, live during training.
 
     Follows ``helpers.playground.Overlay``. On every redraw the regions of the model inside the
-    view are computed exactly (:func:`regions_2d`), drawn as tinted polygons ("colour"), as
-    outlines only ("outline") or not at all ("hide"), and counted in the corner; the count after
-    each epoch is plotted in a small figure below the playground (:attr:`view`, with the mode
-    buttons). Tanh or sigmoid nets have no linear regions: a message replaces them. A diverged
-    run keeps its last picture and says so.
+    view are computed exactly (:func:`regions_2d`) and counted in the corner; they are drawn as
+    tinted polygons ("colour"), as outlines ("outline") or not at all ("hide"). Above
+    ``POLYGON_LIMIT`` regions a grid image of the same regions (:func:`region_index_grid`)
+    replaces the polygons, which would take too long to draw. The count after each epoch is
+    plotted in a small figure below the playground (:attr:`view`, with the mode buttons).
+    Tanh or sigmoid nets have no linear regions: a message replaces them. A diverged run keeps
+    its last picture and says so.
     """
 
     def __init__(self, mode: str = "colour", alpha: float = 0.3) -> None:
@@ -63,11 +102,13 @@ class RegionOverlay:
 
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
-        if not (isinstance(alpha, (int, float)) and 0 <= alpha <= 1):
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
             raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}")
         self.alpha = float(alpha)
         self.counts: dict[int, int] = {}  # epoch -> number of regions
         self.regions: list[Region] = []  # the regions on screen
+        self.ids = None  # (R, R) region index per grid cell, when there are too many polygons
+        self.box = (0.0, 1.0, 0.0, 1.0)
         self.fig, self.canvas = widgets.figure(figsize=(9.6, 2.3))
         self.ax = self.fig.add_subplot()
         (self.line,) = self.ax.plot([], [], color=plotting.PALETTE["blue"], marker=".")
@@ -80,15 +121,21 @@ class RegionOverlay:
         self.mode.observe(lambda change: self._show(redraw=True), names="value")
         self.view = W.VBox([self.mode, self.canvas])
         self.coll = None  # PolyCollection on the playground's axes (made by attach)
+        self.image = None  # AxesImage on the same axes, used above POLYGON_LIMIT regions
         self.label = None
 
     # -- the Overlay protocol ------------------------------------------------------------
     def attach(self, ax) -> None:
-        """Add the (empty) region polygons and the count label to the playground's axes."""
+        """Add the (empty) region polygons, image and count label to the playground's axes."""
         from matplotlib.collections import PolyCollection
 
         self.coll = PolyCollection([], edgecolors=EDGE_COLOR, linewidths=0.6, zorder=1.5)
         ax.add_collection(self.coll)
+        xlim, ylim = ax.get_xlim(), ax.get_ylim()
+        self.image = ax.imshow(np.zeros((2, 2, 4)), origin="lower", extent=(*xlim, *ylim),
+                               interpolation="nearest", aspect="auto", zorder=1.5, visible=False)
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
         self.label = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top",
                              fontsize=12, zorder=5,
                              bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
@@ -97,17 +144,19 @@ class RegionOverlay:
         """Recount and redraw the regions of ``pg.model``; never raises."""
         try:
             regs, message = self.state(pg)
+            ids = (region_index_grid(pg.model, pg.box, regs, IMAGE_RESOLUTION)
+                   if regs is not None and len(regs) > POLYGON_LIMIT else None)
         except Exception as exc:  # a widget must not crash the notebook; say what happened
-            regs, message = None, f"regions not counted ({type(exc).__name__})"
+            regs, ids, message = None, None, f"regions not counted ({type(exc).__name__})"
         relu = getattr(pg, "activation", None) in RELU_ACTIVATIONS
         if self.label is not None:
             self.label.set_text(message)
         widgets.set_banner(self.banner, not relu, message.replace("\n", " "))
         if regs is not None:
-            self.regions = regs
+            self.regions, self.ids, self.box = regs, ids, tuple(pg.box)
             self.counts[pg.epoch] = len(regs)
         elif not relu:
-            self.regions = []
+            self.regions, self.ids = [], None
         epochs = sorted(self.counts)
         self.line.set_data(epochs, [self.counts[e] for e in epochs])
         if epochs:
@@ -121,7 +170,7 @@ class RegionOverlay:
         self.counts.clear()
         self.line.set_data([], [])
 
-    # -- pure part ---------------------------------------------------------------------
+    # -- pure parts ----------------------------------------------------------------------
     @staticmethod
     def state(pg) -> tuple[list[Region] | None, str]:
         """``(regions, message)`` for a playground: regions is None when there are none to
@@ -134,13 +183,34 @@ class RegionOverlay:
         regs = regions_2d(pg.model, pg.box)
         return regs, f"{len(regs)} linear region{'' if len(regs) == 1 else 's'}"
 
+    def rgba(self) -> np.ndarray:
+        """The grid image of the regions for the current mode: ``(R, R, 4)`` floats in [0, 1]."""
+        from matplotlib.colors import to_rgba_array
+
+        img = np.zeros((*self.ids.shape, 4))
+        if self.mode.value == "colour":
+            colours = to_rgba_array(region_colors(self.regions))
+            colours[:, 3] = self.alpha
+            img[self.ids >= 0] = colours[self.ids[self.ids >= 0]]
+        elif self.mode.value == "outline":  # cells whose right or upper neighbour differs
+            edge = np.zeros(self.ids.shape, dtype=bool)
+            edge[:, :-1] |= self.ids[:, :-1] != self.ids[:, 1:]
+            edge[:-1, :] |= self.ids[:-1, :] != self.ids[1:, :]
+            img[edge] = to_rgba_array(EDGE_COLOR)[0] * [1, 1, 1, 0.8]
+        return img
+
     def _show(self, redraw: bool = False) -> None:
-        """Put :attr:`regions` on the axes in the current display mode."""
+        """Put :attr:`regions` on the axes in the current mode, as polygons or as an image."""
         if self.coll is None:
             return
         mode = self.mode.value
-        self.coll.set_visible(mode != "hide" and bool(self.regions))
-        if mode != "hide":
+        use_image = self.ids is not None
+        self.coll.set_visible(mode != "hide" and bool(self.regions) and not use_image)
+        self.image.set_visible(mode != "hide" and use_image)
+        if mode != "hide" and use_image:
+            self.image.set_data(self.rgba())
+            self.image.set_extent(self.box)
+        elif mode != "hide":
             self.coll.set_verts([r.vertices for r in self.regions])
             if mode == "colour":
                 self.coll.set_facecolors(region_colors(self.regions))

@@ -1,0 +1,81 @@
+"""Widget updates of lecture 03's region overlay (helpers.regions.playground), timed by
+benchmarks/widget_latency.py (target p95 < 100 ms).
+
+Each overlay case loads the weights the playground had after epoch ``i % 20`` of a recorded
+training run (so every iteration shows a different net), then does what a redraw does: the
+playground's heatmap and loss curves, the exact region count and polygons, the count history,
+and draws both canvases. Canvases are in the state a browser puts them in
+(``syncing_data_url = False``), as in cases_playground.py.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+import matplotlib as mpl
+
+from helpers import plotting, regions
+
+EPOCHS = 20
+_state: dict[str, tuple] = {}
+
+
+def _recorded(name: str, **kwargs):
+    """A region playground and the weights of its first EPOCHS epochs (built once)."""
+    if name not in _state:
+        with mpl.rc_context(plotting.STYLE):
+            w = regions.playground(**kwargs)
+        w.ui.canvas.syncing_data_url = False
+        w.overlay.canvas.syncing_data_url = False
+        snapshots = []
+        for _ in range(EPOCHS):
+            snapshots.append(copy.deepcopy(w.playground.model.state_dict()))
+            w.playground.step(1)
+        _state[name] = (w, snapshots)
+    return _state[name]
+
+
+def _redraw_at(name: str, i: int, **kwargs) -> None:
+    w, snapshots = _recorded(name, **kwargs)
+    w.playground.model.load_state_dict(snapshots[i % EPOCHS])
+    w.playground.epoch = i % EPOCHS
+    w.ui.redraw()  # playground view + overlay.update (exact regions, history)
+    w.ui.canvas.draw()
+    w.overlay.canvas.draw()
+
+
+def overlay_default(i: int) -> None:
+    _redraw_at("xor 2x4", i, dataset="xor", hidden_layers=2, neurons=4)
+
+
+def overlay_medium(i: int) -> None:
+    _redraw_at("spiral 3x8", i, dataset="spiral", hidden_layers=3, neurons=8)
+
+
+def overlay_largest(i: int) -> None:
+    _redraw_at("spiral 4x16", i, dataset="spiral", hidden_layers=4, neurons=16)
+
+
+def display_mode(i: int) -> None:
+    w, _ = _recorded("spiral 3x8", dataset="spiral", hidden_layers=3, neurons=8)
+    w.overlay.mode.value = regions.overlay.MODES[i % len(regions.overlay.MODES)]
+    w.ui.canvas.draw()
+
+
+def train_step(i: int) -> None:
+    w, _ = _recorded("circles 2x8 step", dataset="circles", hidden_layers=2, neurons=8)
+    if w.playground.diverged:
+        w.ui.reset()
+    w.ui.step_button.click()  # one epoch, then the full redraw
+    w.ui.canvas.draw()
+    w.overlay.canvas.draw()
+
+
+CASES: dict[str, Callable[[int], None]] = {
+    "region overlay redraw, xor 2x4 relu": overlay_default,
+    "region overlay redraw, spiral 3x8 relu": overlay_medium,
+    "region overlay redraw, spiral 4x16 relu (largest)": overlay_largest,
+    "region display mode colour/outline/hide": display_mode,
+    "step button with region overlay, circles 2x8 relu": train_step,
+}
