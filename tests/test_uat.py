@@ -442,3 +442,16 @@ def test_playground_computes_one_net_per_move_and_none_for_k(monkeypatch):
     assert len(calls) == 1 and w.state()["shown"] == 3
     np.testing.assert_allclose(w.state()["partial"], uat.playground_state("sin", 20, shown=3)["partial"])
     w.artists["fig"].clear()
+
+
+def test_update_playground_shows_a_banner_instead_of_raising_on_nan():
+    fig = Figure()
+    state = uat.playground_state("sin", 4)
+    art = uat.draw_playground(fig, state)
+    bad = dict(state, fhat=np.full_like(state["fhat"], np.nan), hinges=np.full_like(state["hinges"], np.inf),
+               partial=np.full_like(state["partial"], np.nan), diverged=True)
+    uat.update_playground(art, bad)
+    FigureCanvasAgg(fig).draw()
+    assert art["banner"].get_visible()
+    uat.update_playground(art, state)
+    assert not art["banner"].get_visible()
