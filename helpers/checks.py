@@ -113,15 +113,15 @@ class Exercise:
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 return CheckResult(self.name, ERROR,
                                    f"❌ {self.name}: case {i} of {len(cases)} raised "
-                                   f"{type(exc).__name__}: {exc} (line {where.lineno}) "
-                                   f"on input {self._describe(args)}." + self._hint(), case=i)
+                                   f"{type(exc).__name__}: {exc} (line {where.lineno})"
+                                   f"{self._describe(args)}." + self._hint(), case=i)
             try:
                 ok = self.compare(got, expected)
             except Exception:
                 ok = False
             if not ok:
                 return CheckResult(self.name, FAIL,
-                                   f"❌ {self.name}: case {i} of {len(cases)} failed on input "
+                                   f"❌ {self.name}: case {i} of {len(cases)} failed"
                                    f"{self._describe(args)}: expected {_short(expected)}, "
                                    f"got {_short(got)}." + self._hint(), case=i)
         return CheckResult(self.name, PASS,
@@ -132,8 +132,11 @@ class Exercise:
         print(self.run(fn).message)
 
     def _describe(self, args: tuple) -> str:
+        """`` on input x=..., y=...`` (empty for a function without arguments)."""
+        if not args:
+            return ""
         names = self.arg_names or tuple(f"arg{k}" for k in range(len(args)))
-        return ", ".join(f"{n}={_short(a, 80)}" for n, a in zip(names, args))
+        return " on input " + ", ".join(f"{n}={_short(a, 80)}" for n, a in zip(names, args))
 
     def _hint(self) -> str:
         return f" Hint: {self.hint}" if self.hint else ""

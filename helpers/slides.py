@@ -5,12 +5,15 @@ into ``slides/vendor/`` (once), then runs ``python -m helpers.slides notebooks s
 writes ``slides/NN_topic.slides.html`` pointing at those local copies. Open a deck in a browser
 (no server needed); press ``s`` for the speaker notes.
 
-Widgets cannot run in a static deck: each widget output falls back to the PNG snapshot stored
-with it (ipympl canvases store one), so the slide shows the widget's last state.
+Widgets cannot run in a static deck: a widget output that stored a picture (an ipympl canvas
+displayed on its own) shows that picture; any other widget output (a panel of sliders and
+canvases) becomes a short note saying to open the notebook in JupyterLab. Each lecture shows a
+static figure just before its widgets, so the deck still tells the story.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -19,17 +22,23 @@ import nbformat
 VENDOR = "vendor/node_modules"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+WIDGET_NOTE = ("<p><em>▶ Interactive widget: open this notebook in JupyterLab "
+               "(<code>make lab</code>) to play with it.</em></p>")
 
 
 def static_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop live-widget views where a static fallback (PNG, HTML, text) exists."""
-    nb = nbformat.from_dict(nb)
+    """Replace live-widget views by their stored picture, or by a note where there is none."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a deep copy
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            if WIDGET_VIEW in data and len(data) > 1:
-                del data[WIDGET_VIEW]
+            if WIDGET_VIEW not in data:
+                continue
+            del data[WIDGET_VIEW]
+            if "image/png" not in data:
+                data.clear()
+                data["text/html"] = WIDGET_NOTE
     return nb
 
 

@@ -12,7 +12,8 @@ Pattern used by every playground in the course::
     return widgets.panel([slider], canvas)
 
 Figures are created without pyplot, so nothing is displayed twice and nothing leaks into the
-global figure list; the canvas widget stores a PNG snapshot, so saved notebooks show it too.
+global figure list. A canvas displayed on its own stores a PNG snapshot with the notebook; a
+panel of controls and canvases does not, so put a static figure before every widget.
 """
 
 from __future__ import annotations

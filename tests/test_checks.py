@@ -66,3 +66,11 @@ def test_allclose_handles_tuples_and_shapes():
     assert not checks.allclose((1.0, np.ones(2)), (1.0, np.ones(3)))
     assert not checks.allclose(np.ones(2), np.ones(2) + 1e-3)
     assert checks.allclose("a", "a") and not checks.allclose("a", "b")
+
+
+def test_exercise_without_arguments_has_a_clean_message():
+    ex = checks.Exercise(name="answer", reference=lambda: 42, cases=lambda rng: [()])
+    assert ex.run(lambda: 42)
+    msg = ex.run(lambda: 41).message
+    assert msg == "❌ answer: case 1 of 1 failed: expected 42, got 41."
+    assert "on input x=" in SQUARE.run(lambda x: 2 * x).message

@@ -32,6 +32,15 @@ def test_static_outputs_keep_the_png_and_drop_the_live_view():
     assert slides.WIDGET_VIEW in nb.cells[1].outputs[0]["data"]  # input left untouched
 
 
+def test_widget_without_picture_becomes_a_note():
+    nb = _nb_with_widget_output()
+    nb.cells[1].outputs.append(nbformat.v4.new_output("display_data", data={
+        "text/plain": "VBox(children=(...))",
+        slides.WIDGET_VIEW: {"model_id": "def", "version_major": 2, "version_minor": 0}}))
+    data = slides.static_outputs(nb).cells[1].outputs[1]["data"]
+    assert data == {"text/html": slides.WIDGET_NOTE}
+
+
 def test_deck_loads_nothing_from_the_network(tmp_path):
     (tmp_path / "nb").mkdir()
     nbformat.write(_nb_with_widget_output(), tmp_path / "nb" / "01_demo.ipynb")
