@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-import matplotlib
 import numpy as np
 import torch
 from matplotlib.collections import LineCollection
@@ -492,10 +491,7 @@ def playground():
             memo["key"], memo["net"] = key, _net_state(*key)
         return _with_partial(memo["net"], shown.value)
 
-    backend = matplotlib.get_backend()
     fig, canvas = widgets.figure(figsize=(7.6, 4.8))
-    if matplotlib.get_backend() != backend:  # importing ipympl switched pyplot's backend:
-        matplotlib.use(backend)  # switch back, so later plt figures stay static images
     art = draw_playground(fig, current())
 
     def sync_k(change=None) -> None:
