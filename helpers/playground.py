@@ -255,8 +255,13 @@ class Playground:
 
     # -- measurements --------------------------------------------------------------------
     def logits(self, X: np.ndarray) -> np.ndarray:
-        """The model's logit ``f(x)`` for points ``X (m, 2)``: an array ``(m,)``, class +1 if >= 0."""
-        X = np.asarray(X, dtype=float)
+        """The model's logit ``f(x)`` for points ``X (m, 2)``: an array ``(m,)``; class +1 iff
+        ``f(x) >= 0``."""
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"X must be an array of numbers of shape (m, 2), got "
+                            f"{type(X).__name__}") from None
         if X.ndim != 2 or X.shape[1] != 2:
             raise ValueError(f"X must have shape (m, 2), got shape {X.shape}")
         with torch.no_grad(), _one_thread():

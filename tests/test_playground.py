@@ -301,6 +301,8 @@ def test_bad_method_arguments_are_named():
         pg.predict_grid(1)
     with pytest.raises(ValueError, match="X must"):
         pg.logits(np.zeros(3))
+    with pytest.raises(TypeError, match="X must"):
+        pg.logits([["a", "b"]])
     with pytest.raises(ValueError, match="lr"):
         pg.lr = -0.1
     with pytest.raises(ValueError, match="l2"):
