@@ -3,6 +3,8 @@
 A "frame" is what one tick of the play loop (and one click of "step") does: train one epoch,
 update the artists, draw the canvas. The canvas is in the state a browser puts it in
 (``syncing_data_url = False``: no PNG snapshot for the saved notebook on every draw).
+Frames here run back to back, so frames/s is the headroom; the live play loop then paces itself
+to at most one frame per ``PlaygroundUI.frame_interval`` (0.04 s, i.e. 25 frames/s).
 Usage: python benchmarks/bench_playground.py [--frames N]. Prints the measurements and whether
 the targets are met; asserts nothing (timings depend on the machine and its load).
 """

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from typing import Any, Protocol
 
 import numpy as np
@@ -484,15 +485,16 @@ class PlaygroundUI:
     size applies to the next step without a reset (unless the run has diverged: then any change
     starts again, so lowering the learning rate is enough to recover).
 
-    "play" trains in the kernel's event loop (``epochs_per_frame`` epochs, then a redraw) until
-    "pause" or divergence; "step" trains one epoch; "reset" re-initialises. Tests drive it with
+    "play" trains in the kernel's event loop (``epochs_per_frame`` epochs, then a redraw, at most
+    one frame per ``frame_interval`` seconds: about 25 epochs per second, as in TensorFlow
+    Playground) until "pause" or divergence; "step" trains one epoch; "reset" re-initialises. Tests drive it with
     ``step_button.click()``, ``redraw()`` and the controls in :attr:`controls`. Code may also
     call ``ui.pg.reset(...)`` or ``ui.pg.step(...)`` directly: the next ``redraw()`` notices a
     reset (a new model) and updates the points, the controls and the overlays.
     """
 
     def __init__(self, pg: Playground, overlays=(), resolution: int = RESOLUTION,
-                 epochs_per_frame: int = 1) -> None:
+                 epochs_per_frame: int = 1, frame_interval: float = 0.04) -> None:
         import ipywidgets as W
 
         if not isinstance(pg, Playground):
@@ -506,6 +508,7 @@ class PlaygroundUI:
         self.pg = pg
         self._syncing = False  # True while the controls are being set from the playground
         self.epochs_per_frame = _check_int("epochs_per_frame", epochs_per_frame, 1, 1000)
+        self.frame_interval = _check_float("frame_interval", frame_interval, 0.0, 10.0)
         self.fig, self.canvas = widgets.figure(figsize=FIGSIZE)
         self.view = _View(self.fig, pg, resolution)
         for ov in self.overlays:
@@ -629,11 +632,13 @@ class PlaygroundUI:
             self._task = loop.create_task(self._play())
 
     async def _play(self) -> None:
-        """Train and redraw until "pause" or divergence, yielding to the kernel between frames."""
+        """Train and redraw until "pause" or divergence, yielding to the kernel between frames
+        (so that it handles the pause click and the browser's requests to draw)."""
         try:
             while self.play_button.value and not self.pg.diverged:
+                start = time.perf_counter()
                 self.frame(self.epochs_per_frame)
-                await asyncio.sleep(0)
+                await asyncio.sleep(max(0.0, self.frame_interval - (time.perf_counter() - start)))
         finally:
             self.play_button.value = False
 

@@ -317,6 +317,8 @@ def test_bad_method_arguments_are_named():
         P.PlaygroundUI(pg, overlays=[object()])
     with pytest.raises(ValueError, match="epochs_per_frame"):
         P.PlaygroundUI(pg, epochs_per_frame=0)
+    with pytest.raises(ValueError, match="frame_interval"):
+        P.PlaygroundUI(pg, frame_interval=-1.0)
     with pytest.raises(ValueError, match="resolution"):
         P.PlaygroundUI(pg, resolution=1)
     with pytest.raises(ValueError, match="resolution"):
@@ -557,12 +559,10 @@ def test_play_trains_in_the_event_loop_until_pause():
 
     async def run():
         ui.play_button.value = True
-        for _ in range(20):
-            await asyncio.sleep(0)
+        await asyncio.sleep(0.3)  # about 7 frames of 1 epoch, 0.04 s apart
         assert ui.pg.epoch >= 3 and ui.play_button.description == "pause"
         ui.play_button.value = False
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.1)
         return ui.pg.epoch
 
     epoch = asyncio.run(run())
@@ -576,8 +576,7 @@ def test_play_stops_by_itself_when_diverged():
 
     async def run():
         ui.play_button.value = True
-        for _ in range(10):
-            await asyncio.sleep(0)
+        await asyncio.sleep(0.2)
 
     asyncio.run(run())
     assert ui.pg.diverged and not ui.play_button.value and ui.view.banner.get_visible()
