@@ -304,7 +304,8 @@ class Playground:
         """A static figure of the current state (the same two panels as the widget).
 
         The ``Figure`` is not registered with pyplot, so it shows exactly once: end a notebook
-        cell with it (or ``display(fig)``); ``fig.savefig(...)`` works as usual.
+        cell with it (under ``%matplotlib inline``, as in the course notebooks) or call
+        ``display(fig)``; ``fig.savefig(...)`` works as usual.
         """
         from matplotlib.figure import Figure
 
