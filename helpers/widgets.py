@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from typing import Callable, Iterable
 
 import ipywidgets as W
@@ -46,7 +47,9 @@ def canvas(fig: Figure, toolbar: bool = False):
     if matplotlib.get_backend() != backend:
         matplotlib.pyplot.switch_backend(backend)
     cv = Canvas(fig)
-    FigureManager(cv, 0)  # gives the canvas its toolbar
+    with warnings.catch_warnings():  # ipympl's Toolbar trips a traitlets deprecation warning
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(cv, 0)  # gives the canvas its toolbar
     cv.toolbar_visible = toolbar
     cv.header_visible = False
     cv.footer_visible = False
