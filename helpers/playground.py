@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from helpers import data, plotting, widgets
@@ -430,6 +431,8 @@ class _View:
         self.ax_loss.set_xlabel("epoch")
         self.ax_loss.set_ylabel("mean logistic loss")
         self.ax_loss.legend(loc="upper right")
+        for axis in (ax.xaxis, ax.yaxis, self.ax_loss.xaxis, self.ax_loss.yaxis):
+            axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))  # fewer labels: faster
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.28)
         # the epoch counter and scores: one figure-level line (cheaper to redraw than titles)
         self.info = fig.text(0.5, 0.97, "", ha="center", va="top", fontsize=12)
