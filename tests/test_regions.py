@@ -686,3 +686,44 @@ def test_overlay_paints_an_image_above_the_polygon_limit():
     assert ov.coll.get_visible() is False and ov.ids is None  # hidden mode persists
     ov.mode.value = "colour"
     assert ov.coll.get_visible() and not ov.image.get_visible()
+
+
+def test_two_layer_net_matches_the_formula_and_validates():
+    rng = np.random.default_rng(3)
+    W, b, w2 = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=4)
+    net = regions.two_layer_net(W, b, w2, 0.3)
+    X = rng.normal(size=(20, 2))
+    with torch.no_grad():
+        y = net(torch.tensor(X)).numpy()[:, 0]
+    np.testing.assert_allclose(y, np.maximum(X @ W.T + b, 0) @ w2 + 0.3, atol=1e-12)
+    pts = [np.linalg.solve(W[[i, j]], -b[[i, j]]) for i, j in itertools.combinations(range(4), 2)]
+    R = float(np.max(np.abs(pts))) + 1  # a box holding every crossing
+    assert regions.count_regions_2d(regions.two_layer_net(W, b), (-R, R, -R, R)) == regions.zaslavsky(4)
+    with pytest.raises(ValueError, match="W must have shape"):
+        regions.two_layer_net(np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match=r"b must have shape \(4,\)"):
+        regions.two_layer_net(W, np.ones(3))
+    with pytest.raises(ValueError, match=r"w2 must have shape \(4,\)"):
+        regions.two_layer_net(W, b, np.ones(2))
+
+
+def test_static_drawing_helpers():
+    fig, _ = pgmod.widgets.figure()
+    ax = fig.add_subplot()
+    net = regions.random_net([2, 4, 3], seed=186)
+    regs = regions.show_regions(ax, net, BOX, labels=True)
+    assert ax.get_title() == f"{len(regs)} linear regions" and ax.get_xlim() == (-3.0, 3.0)
+    texts = {t.get_text() for t in ax.texts}
+    assert texts == {"".join("1" if v else "0" for v in r.pattern) for r in regs}
+    outline = regions.draw_regions(ax, regs, fill=False)
+    assert outline.get_facecolor().size == 0 or np.all(outline.get_facecolor()[:, 3] == 0)
+    before = len(ax.collections)
+    regions.draw_boundaries(ax, net, BOX, 0)  # one contour set per unit whose line crosses the box
+    regions.draw_boundaries(ax, net, BOX, 1)
+    crossing = [int(np.ptp(np.sign(p), axis=0).astype(bool).sum())
+                for p in regions.preactivations(net, np.stack(np.meshgrid(*[np.linspace(-3, 3, 300)] * 2), -1).reshape(-1, 2))]
+    assert len(ax.collections) - before == sum(crossing)
+    with pytest.raises(ValueError, match="layer must be an int in"):
+        regions.draw_boundaries(ax, net, BOX, 2)
+    with pytest.raises(ValueError, match="box"):
+        regions.show_regions(ax, net, (1, 0, 0, 1))

@@ -31,6 +31,7 @@ from helpers.regions.count import (
     random_net,
     regions_2d,
     sawtooth_net,
+    two_layer_net,
 )
 from helpers.regions.exercises import (
     AFFINE_PIECE,
@@ -42,12 +43,21 @@ from helpers.regions.exercises import (
     region_bound,
     tent,
 )
-from helpers.regions.overlay import RegionOverlay, draw_regions, playground, region_colors, region_index_grid
+from helpers.regions.overlay import (
+    RegionOverlay,
+    draw_boundaries,
+    draw_regions,
+    playground,
+    region_colors,
+    region_index_grid,
+    show_regions,
+)
 
 __all__ = [
     "zaslavsky", "max_regions", "serra_bound", "n_params", "width_for_budget",
-    "sawtooth_net", "random_net", "preactivations", "activation_patterns", "Region", "regions_2d",
+    "sawtooth_net", "random_net", "two_layer_net", "preactivations", "activation_patterns", "Region", "regions_2d",
     "count_regions_2d", "intervals_1d", "count_regions_1d", "count_patterns_grid", "TOL",
     "pattern", "affine_piece", "region_bound", "tent", "PATTERN", "AFFINE_PIECE", "REGION_BOUND",
-    "TENT", "region_colors", "region_index_grid", "draw_regions", "RegionOverlay", "playground",
+    "TENT", "region_colors", "region_index_grid", "draw_regions", "show_regions", "draw_boundaries",
+    "RegionOverlay", "playground",
 ]

@@ -61,6 +61,29 @@ def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequent
     return torch.nn.Sequential(*layers)
 
 
+def two_layer_net(W, b, w2=None, b2: float = 0.0) -> torch.nn.Sequential:
+    """The float64 net ``x -> w2 . relu(W x + b) + b2``: ``W (h, d)``, ``b (h,)``, ``w2 (h,)``.
+
+    Its hidden units switch on the hyperplanes W_j x + b_j = 0; ``w2`` defaults to all ones.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
+        raise ValueError(f"W must have shape (h, d) with h, d >= 1, got shape {W.shape}")
+    h, d = W.shape
+    b = np.asarray(b, dtype=float)
+    w2 = np.ones(h) if w2 is None else np.asarray(w2, dtype=float)
+    for name, v in (("b", b), ("w2", w2)):
+        if v.shape != (h,):
+            raise ValueError(f"{name} must have shape ({h},) to match W, got shape {v.shape}")
+    hidden, out = torch.nn.Linear(d, h).double(), torch.nn.Linear(h, 1).double()
+    with torch.no_grad():
+        hidden.weight.copy_(torch.from_numpy(W))
+        hidden.bias.copy_(torch.from_numpy(b))
+        out.weight.copy_(torch.from_numpy(w2)[None])
+        out.bias.fill_(float(b2))
+    return torch.nn.Sequential(hidden, torch.nn.ReLU(), out)
+
+
 def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
     """The net as a list of affine steps ``(W, b)`` (float64 numpy) and ReLU steps ``None``."""
     if not isinstance(net, torch.nn.Sequential):

@@ -1,4 +1,4 @@
-"""Drawing regions, and the live region overlay for the course playground."""
+"""Drawing regions (static figures), and the live region overlay for the course playground."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from helpers import plotting, widgets
-from helpers.regions.count import Region, activation_patterns, regions_2d
+from helpers.regions.count import Region, _check_box, activation_patterns, preactivations, regions_2d
 
 # Okabe-Ito colours (colour-blind safe), lightest first; greedy colouring picks from these.
 REGION_PALETTE = [plotting.PALETTE[k] for k in ("sky", "orange", "green", "yellow", "purple", "blue", "vermillion")]
@@ -39,14 +39,53 @@ def region_colors(regions: list[Region]) -> list[str]:
 
 
 def draw_regions(ax, regions: list[Region], alpha: float = 0.55, edgecolor: str = EDGE_COLOR,
-                 linewidth: float = 0.6, zorder: float = 1.5):
-    """Draw the polygons of :func:`regions_2d` on ``ax``, each coloured; return the collection."""
+                 linewidth: float = 0.6, zorder: float = 1.5, fill: bool = True):
+    """Draw the polygons of :func:`regions_2d` on ``ax``, each coloured (or only their outlines
+    if ``fill`` is False); return the ``PolyCollection``."""
     from matplotlib.collections import PolyCollection
 
-    coll = PolyCollection([r.vertices for r in regions], facecolors=region_colors(regions),
-                          edgecolors=edgecolor, linewidths=linewidth, alpha=alpha, zorder=zorder)
+    faces = region_colors(regions) if fill else "none"
+    coll = PolyCollection([r.vertices for r in regions], facecolors=faces, edgecolors=edgecolor,
+                          linewidths=linewidth, alpha=alpha, zorder=zorder)
     ax.add_collection(coll)
     return coll
+
+
+def show_regions(ax, net, box, alpha: float = 0.55, labels: bool = False,
+                 title: str | None = None) -> list[Region]:
+    """Compute the regions of ``net`` in ``box`` (:func:`regions_2d`), draw them on ``ax`` with
+    limits, axis labels and a title ("N linear regions" unless given); return them.
+
+    ``labels=True`` writes each region's activation pattern (e.g. "101") at its centre.
+    """
+    box = _check_box(box)
+    regs = regions_2d(net, box)
+    draw_regions(ax, regs, alpha=alpha)
+    if labels:
+        for r in regs:
+            ax.text(*r.centroid, "".join("1" if on else "0" for on in r.pattern), ha="center",
+                    va="center", fontsize=11, zorder=4)
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.grid(False)
+    ax.set_title(title if title is not None else f"{len(regs)} linear regions")
+    return regs
+
+
+def draw_boundaries(ax, net, box, layer: int, resolution: int = 300, **style) -> None:
+    """Draw where each unit of ReLU layer ``layer`` (0 = first) switches: the zero level set of
+    its pre-activation, traced on a ``resolution`` grid (straight lines for layer 0, lines bent
+    at the earlier layers' boundaries after that). ``style`` goes to ``ax.contour``."""
+    xs, ys, XY = plotting.grid(_check_box(box), resolution)
+    pre = preactivations(net, XY)
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(pre):
+        raise ValueError(f"layer must be an int in [0, {len(pre) - 1}], got {layer!r}")
+    for j in range(pre[layer].shape[1]):
+        Z = pre[layer][:, j].reshape(len(ys), len(xs))
+        if Z.min() < 0 < Z.max():
+            ax.contour(xs, ys, Z, levels=[0.0], **style)
 
 
 def region_index_grid(net, box, regions: list[Region], resolution: int = 200) -> np.ndarray:
