@@ -1,6 +1,8 @@
 """helpers.uat: the hinge construction against numpy.interp and interpolation theory, evaluation
 against torch, extrapolation, training, knot placements, bad inputs, exercises and the widget."""
 
+import importlib
+
 import matplotlib
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers import checks, uat
+from helpers import checks, plotting, uat
 
 SMOOTH = {  # target -> max |f''| on [-1, 1], from calculus
     "sin": np.pi**2,
@@ -428,14 +430,15 @@ def test_draw_playground_on_a_plain_figure():
     assert len(segments) == 2
     np.testing.assert_allclose(segments[1][:, 1], state["hinges"][1])
     FigureCanvasAgg(fig).draw()
-    assert matplotlib.colors.to_hex(art["fhat"].get_color()) == uat.plotting.PALETTE["blue"].lower()
+    assert matplotlib.colors.to_hex(art["fhat"].get_color()) == plotting.PALETTE["blue"].lower()
 
 
 def test_playground_computes_one_net_per_move_and_none_for_k(monkeypatch):
     w = uat.playground()
     calls = []
-    real = uat._net_state
-    monkeypatch.setattr(uat, "_net_state", lambda *a: calls.append(a) or real(*a))
+    module = importlib.import_module("helpers.uat.playground")  # the module (uat.playground is the widget)
+    real = module._net_state
+    monkeypatch.setattr(module, "_net_state", lambda *a: calls.append(a) or real(*a))
     w.controls["units"].value = 20  # one new net, drawn once, with k reset to show all 20 hinges
     assert len(calls) == 1 and w.state()["shown"] == 20
     w.controls["shown"].value = 3  # k alone re-sums the hinges of the same net
