@@ -475,6 +475,8 @@ def test_bad_nets_and_arguments():
         regions.regions_2d(net, BOX, tol=0.5)
     with pytest.raises(ValueError, match="lo and hi"):
         regions.count_regions_1d(regions.sawtooth_net(2), 1, 0)
+    with pytest.raises(ValueError, match="lo and hi must be numbers"):
+        regions.count_regions_1d(regions.sawtooth_net(2), "a", 1)
     with pytest.raises(ValueError, match="X must have shape"):
         regions.activation_patterns(net, np.zeros(3))
 
@@ -568,6 +570,8 @@ def test_region_colors_separate_neighbours():
     colours = regions.region_colors(regs)
     assert len(colours) == 4 and len(set(colours)) == 4
     assert regions.region_colors([]) == []
+    with pytest.raises(TypeError, match="regions must be a list of Region"):
+        regions.region_colors([np.zeros((3, 2))])
     fig, _ = pgmod.widgets.figure()
     coll = regions.draw_regions(fig.add_subplot(), regs)
     assert len(coll.get_paths()) == 4

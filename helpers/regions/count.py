@@ -45,7 +45,7 @@ def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequent
     about one unit of the origin (Hanin & Rolnick's setting: non-zero random biases).
     """
     widths = _check_widths(widths)
-    if not np.isfinite(bias_std) or bias_std < 0:
+    if isinstance(bias_std, bool) or not isinstance(bias_std, (int, float)) or not 0 <= bias_std < np.inf:
         raise ValueError(f"bias_std must be a finite number >= 0, got {bias_std!r}")
     gen = torch.Generator().manual_seed(_check_count(seed, "seed"))
     layers: list[torch.nn.Module] = []
@@ -108,15 +108,6 @@ def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
     return steps
 
 
-def _net_input_size(net) -> int:
-    """Input size of the first Linear layer (what the counters check the net against)."""
-    if isinstance(net, torch.nn.Sequential):
-        for layer in net:
-            if isinstance(layer, torch.nn.Linear):
-                return layer.in_features
-    return -1  # _steps reports the real problem
-
-
 def preactivations(net, X) -> list[np.ndarray]:
     """Pre-activations of every ReLU layer at the inputs ``X (n, d)``: a list of ``(n, width)``.
 
@@ -147,7 +138,7 @@ def activation_patterns(net, X) -> np.ndarray:
 # Exact counters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Region:
     """One linear region in 2-D: a convex polygon, its activation pattern and the net on it.
 
@@ -222,8 +213,10 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     Start from the box; for each ReLU layer, the pre-activation z_j = a_j . x + c_j of every unit
     is affine on each current polygon, so cut the polygon by the line z_j = 0 and record the
     side (on: z_j > 0). After the layer, the map of each piece is multiplied by the 0/1 pattern
-    D: (A, c) <- (D A, D c). Pieces whose area is below ``tol**2`` of the box area (slivers from
-    a line through a vertex) are dropped. Returns one :class:`Region` per activation pattern.
+    D: (A, c) <- (D A, D c); a Linear layer composes: (A, c) <- (W A, W c + b).
+    Tolerance: a vertex where |z_j| <= tol * (|a_j|_1 * max|box| + |c_j|) lies on the line, so a
+    line through a corner or along an edge cuts nothing; pieces whose area is below ``tol**2``
+    of the box area are dropped. Returns one :class:`Region` per activation pattern.
     """
     xmin, xmax, ymin, ymax = _check_box(box)
     steps = _steps(net, 2)
@@ -276,7 +269,10 @@ def intervals_1d(net, lo: float, hi: float, tol: float = TOL) -> list[tuple[floa
     most one root there: split at the roots, then read every unit's side at the midpoints.
     Intervals shorter than ``tol * (hi - lo)`` are dropped.
     """
-    lo, hi = float(lo), float(hi)
+    try:
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        raise ValueError(f"lo and hi must be numbers, got lo={lo!r}, hi={hi!r}") from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise ValueError(f"lo and hi must be finite with lo < hi, got lo={lo!r}, hi={hi!r}")
     steps = _steps(net, 1)

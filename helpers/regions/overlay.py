@@ -8,7 +8,7 @@ import torch
 from helpers import plotting, widgets
 from helpers.regions.count import Region, _check_box, activation_patterns, preactivations, regions_2d
 
-# Okabe-Ito colours (colour-blind safe), lightest first; greedy colouring picks from these.
+# Okabe-Ito colours (colour-blind safe); the greedy colouring picks from these, in this order.
 REGION_PALETTE = [plotting.PALETTE[k] for k in ("sky", "orange", "green", "yellow", "purple", "blue", "vermillion")]
 EDGE_COLOR = "#333333"
 MODES = ("colour", "outline", "hide")
@@ -20,6 +20,7 @@ IMAGE_RESOLUTION = 200
 def region_colors(regions: list[Region]) -> list[str]:
     """One palette colour per region; regions sharing a vertex get different colours where the
     seven colours allow (greedy colouring in the order of ``regions``)."""
+    _check_regions(regions)
     if not regions:
         return []
     sizes = [len(r.vertices) for r in regions]
@@ -38,12 +39,18 @@ def region_colors(regions: list[Region]) -> list[str]:
     return [REGION_PALETTE[c] for c in colour]
 
 
+def _check_regions(regions) -> None:
+    if not isinstance(regions, (list, tuple)) or not all(isinstance(r, Region) for r in regions):
+        raise TypeError(f"regions must be a list of Region (from regions_2d), got {type(regions).__name__}")
+
+
 def draw_regions(ax, regions: list[Region], alpha: float = 0.55, edgecolor: str = EDGE_COLOR,
                  linewidth: float = 0.6, zorder: float = 1.5, fill: bool = True):
     """Draw the polygons of :func:`regions_2d` on ``ax``, each coloured (or only their outlines
     if ``fill`` is False); return the ``PolyCollection``."""
     from matplotlib.collections import PolyCollection
 
+    _check_regions(regions)
     faces = region_colors(regions) if fill else "none"
     coll = PolyCollection([r.vertices for r in regions], facecolors=faces, edgecolors=edgecolor,
                           linewidths=linewidth, alpha=alpha, zorder=zorder)
