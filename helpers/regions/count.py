@@ -171,14 +171,14 @@ def _centroid(V: np.ndarray) -> np.ndarray:
     return V.sum(axis=0) / len(V)  # the vertex mean is inside a convex polygon, which is all we need
 
 
-def _split(V: np.ndarray, s: np.ndarray, eps: float) -> tuple[list, list]:
-    """Cut a convex polygon ``V (k, 2)`` by the line where an affine function is 0.
+def _split(points: list, values: list, eps: float) -> tuple[list, list]:
+    """Cut a convex polygon by the line where an affine function is 0.
 
-    ``s (k,)`` are the function's values at the vertices; returns the parts with s >= 0 and
-    s <= 0 as lists of [x, y] (vertices within ``eps`` of the line belong to both). Plain
-    Python floats inside: for a handful of vertices that is faster than numpy.
+    ``points``: the k vertices ``[x, y]`` in order; ``values``: the function at each vertex.
+    Returns the parts with value >= 0 and <= 0, as lists of vertices (a vertex within ``eps``
+    of the line belongs to both). Plain Python floats: for a handful of vertices that is
+    faster than numpy.
     """
-    points, values = V.tolist(), s.tolist()
     pos, neg = [], []
     k = len(points)
     for i in range(k):
@@ -194,6 +194,24 @@ def _split(V: np.ndarray, s: np.ndarray, eps: float) -> tuple[list, list]:
             pos.append(p)
             neg.append(p)
     return pos, neg
+
+
+def _cut(V: np.ndarray, A: np.ndarray, c: np.ndarray, eps: np.ndarray, min_area: float) -> list:
+    """Cut the convex polygon ``V (k, 2)`` by every line ``A[j] . x + c[j] = 0`` that crosses it.
+
+    ``A (d, 2)``, ``c (d,)``, ``eps (d,)``: the units of one layer. Returns the convex parts (V
+    itself if no line crosses it), dropping any of area <= ``min_area``.
+    """
+    S = V @ A.T + c  # (k, d): every unit's pre-activation at every vertex
+    crossing = np.flatnonzero((S.min(axis=0) < -eps) & (S.max(axis=0) > eps))
+    if len(crossing) == 0:
+        return [V]
+    parts = [V.tolist()]
+    for j in crossing.tolist():
+        (a0, a1), cj = A[j].tolist(), float(c[j])
+        parts = [Q for P in parts for Q in _split(P, [a0 * x + a1 * y + cj for x, y in P], float(eps[j]))
+                 if len(Q) >= 3 and _area(Q) > min_area]
+    return parts
 
 
 def _check_box(box) -> tuple[float, float, float, float]:
@@ -236,21 +254,16 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
         eps = tol * (np.abs(A).sum(axis=2) * scale + np.abs(c))  # (P, d)
         new_polys, parent = [], []
         for p, V in enumerate(polys):
-            S = V @ A[p].T + c[p]  # (k, d): every unit's pre-activation at every vertex
-            crossing = np.flatnonzero((S.min(axis=0) < -eps[p]) & (S.max(axis=0) > eps[p]))
-            parts = [V]
-            for j in crossing:  # cut every part by the line A[p, j] x + c[p, j] = 0
-                parts = [np.array(Q) for P in parts for Q in _split(P, P @ A[p, j] + c[p, j], eps[p, j])
-                         if len(Q) >= 3 and _area(Q) > min_area]
+            parts = _cut(V, A[p], c[p], eps[p], min_area)
             new_polys += parts
             parent += [p] * len(parts)
+        polys = [np.asarray(P, dtype=float) for P in new_polys]
         parent = np.array(parent, dtype=int)
-        centres = np.array([_centroid(P) for P in new_polys])  # (P', 2), inside each part
+        centres = np.array([_centroid(P) for P in polys])  # (P', 2), inside each convex piece
         A, c, eps = A[parent], c[parent], eps[parent]
         on = np.einsum("pjk,pk->pj", A, centres) + c > eps  # the side of every unit: (P', d)
         A, c = A * on[:, :, None], c * on  # D A and D c with D = diag(on)
         bits = np.concatenate([bits[parent], on], axis=1)
-        polys = new_polys
     return [Region(V, bits[p], A[p], c[p]) for p, V in enumerate(polys)]
 
 
