@@ -441,7 +441,8 @@ def test_dead_deeper_units_keep_the_count_consistent_with_the_grid():
 # ------------------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize("layer", [torch.nn.Tanh(), torch.nn.Sigmoid(), torch.nn.LeakyReLU(), torch.nn.Dropout()])
+@pytest.mark.parametrize("layer", [torch.nn.Tanh(), torch.nn.Sigmoid(), torch.nn.LeakyReLU(),
+                                   torch.nn.Dropout()])
 def test_other_layers_raise_type_error_naming_the_layer(layer):
     net = torch.nn.Sequential(torch.nn.Linear(2, 3), layer, torch.nn.Linear(3, 1))
     name = type(layer).__name__
@@ -724,8 +725,8 @@ def test_static_drawing_helpers():
     before = len(ax.collections)
     regions.draw_boundaries(ax, net, BOX, 0)  # one contour set per unit whose line crosses the box
     regions.draw_boundaries(ax, net, BOX, 1)
-    crossing = [int(np.ptp(np.sign(p), axis=0).astype(bool).sum())
-                for p in regions.preactivations(net, np.stack(np.meshgrid(*[np.linspace(-3, 3, 300)] * 2), -1).reshape(-1, 2))]
+    XY = np.stack(np.meshgrid(*[np.linspace(-3, 3, 300)] * 2), -1).reshape(-1, 2)  # draw_boundaries' grid
+    crossing = [int(np.ptp(np.sign(p), axis=0).astype(bool).sum()) for p in regions.preactivations(net, XY)]
     assert len(ax.collections) - before == sum(crossing)
     with pytest.raises(ValueError, match="layer must be an int in"):
         regions.draw_boundaries(ax, net, BOX, 2)

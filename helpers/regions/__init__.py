@@ -55,7 +55,8 @@ from helpers.regions.overlay import (
 
 __all__ = [
     "zaslavsky", "max_regions", "serra_bound", "n_params", "width_for_budget",
-    "sawtooth_net", "random_net", "two_layer_net", "preactivations", "activation_patterns", "Region", "regions_2d",
+    "sawtooth_net", "random_net", "two_layer_net", "preactivations", "activation_patterns",
+    "Region", "regions_2d",
     "count_regions_2d", "intervals_1d", "count_regions_1d", "count_patterns_grid", "TOL",
     "pattern", "affine_piece", "region_bound", "tent", "PATTERN", "AFFINE_PIECE", "REGION_BOUND",
     "TENT", "region_colors", "region_index_grid", "draw_regions", "show_regions", "draw_boundaries",

@@ -30,7 +30,8 @@ def _check_widths(widths) -> list[int]:
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
         raise TypeError(f"widths must be a list of ints [n_in, h1, h2, ...], got {widths!r}")
     if len(widths) < 2:
-        raise ValueError(f"widths must have an input size and at least one hidden width, got {list(widths)!r}")
+        raise ValueError(f"widths must have an input size and at least one hidden width, "
+                         f"got {list(widths)!r}")
     return [_check_count(w, f"widths[{k}]", 1) for k, w in enumerate(widths)]
 
 

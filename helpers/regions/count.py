@@ -219,7 +219,8 @@ def _check_box(box) -> tuple[float, float, float, float]:
         values = tuple(float(v) for v in box)
     except (TypeError, ValueError):
         raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
-    if len(values) != 4 or not all(np.isfinite(values)) or not (values[0] < values[1] and values[2] < values[3]):
+    ordered = len(values) == 4 and values[0] < values[1] and values[2] < values[3]
+    if not (ordered and all(np.isfinite(values))):
         raise ValueError(f"box must be finite (xmin, xmax, ymin, ymax) with xmin < xmax and "
                          f"ymin < ymax, got {box!r}")
     return values  # type: ignore[return-value]

@@ -9,7 +9,8 @@ from helpers import plotting, widgets
 from helpers.regions.count import Region, _check_box, activation_patterns, preactivations, regions_2d
 
 # Okabe-Ito colours (colour-blind safe); the greedy colouring picks from these, in this order.
-REGION_PALETTE = [plotting.PALETTE[k] for k in ("sky", "orange", "green", "yellow", "purple", "blue", "vermillion")]
+REGION_PALETTE = [plotting.PALETTE[k]
+                  for k in ("sky", "orange", "green", "yellow", "purple", "blue", "vermillion")]
 EDGE_COLOR = "#333333"
 MODES = ("colour", "outline", "hide")
 RELU_ACTIVATIONS = ("relu", "linear")  # the playground's activations that give linear regions
