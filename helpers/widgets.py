@@ -130,10 +130,14 @@ def slider(description: str, min: float, max: float, value: float, step: float |
 
 
 def panel(controls: Iterable[W.Widget], *views: W.Widget, title: str | None = None) -> W.Widget:
-    """Controls stacked on the left, the views (canvases, labels) on the right."""
+    """Controls stacked on the left, the views (canvases, labels) on the right.
+
+    On a narrow screen (a laptop with JupyterLab's side bar open) the views wrap below the
+    controls instead of being cut off at the right edge.
+    """
     left = W.VBox(list(controls), layout=W.Layout(min_width="340px"))
-    right = W.VBox(list(views))
-    body = W.HBox([left, right], layout=W.Layout(align_items="flex-start"))
+    right = W.VBox(list(views), layout=W.Layout(flex="0 0 auto"))
+    body = W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
     if title:
         return W.VBox([W.HTML(f"<b>{title}</b>"), body])
     return body
