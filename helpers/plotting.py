@@ -81,7 +81,7 @@ def grid(box: tuple[float, float, float, float], resolution: int = 200):
     Returns ``xs (R,)``, ``ys (R,)`` and the points ``XY (R*R, 2)`` in row-major order,
     so ``values.reshape(R, R)`` is an image with rows along y.
     """
-    xmin, xmax, ymin, ymax = _check_box(box)
+    xmin, xmax, ymin, ymax = check_box(box)
     if not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
     xs = np.linspace(xmin, xmax, resolution)
@@ -138,11 +138,14 @@ def decision_boundary(ax, score: Callable[[np.ndarray], np.ndarray], box, resolu
     return im
 
 
-def _check_box(box) -> tuple[float, float, float, float]:
+def check_box(box) -> tuple[float, float, float, float]:
+    """Validate a view box ``(xmin, xmax, ymin, ymax)``: four finite floats, min < max."""
     try:
         xmin, xmax, ymin, ymax = (float(v) for v in box)
     except (TypeError, ValueError):
         raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
+    if not all(np.isfinite((xmin, xmax, ymin, ymax))):
+        raise ValueError(f"box must have finite values, got {box!r}")
     if not (xmin < xmax and ymin < ymax):
         raise ValueError(f"box must satisfy xmin < xmax and ymin < ymax, got {box!r}")
     return xmin, xmax, ymin, ymax

@@ -8,7 +8,7 @@ Pattern used by every playground in the course::
     def redraw(change=None):
         line.set_ydata(update(slider.value))         # ... then only update their data
         canvas.draw_idle()
-    slider.observe(widgets.throttled(redraw), "value")
+    widgets.on_change([slider], redraw)             # throttled: at most one redraw per 50 ms
     return widgets.panel([slider], canvas)
 
 Figures are created without pyplot, so nothing is displayed twice and nothing leaks into the
@@ -117,6 +117,17 @@ def throttled(fn: Callable, interval: float = 0.05) -> Callable:
             state["pending"] = loop.call_later(wait, lambda: run(*args, **kwargs))
 
     return wrapper
+
+
+def on_change(controls: Iterable[W.Widget], update: Callable) -> Callable:
+    """Redraw with ``update`` (throttled) whenever the value of any of ``controls`` changes.
+
+    Returns the throttled wrapper (call it to redraw by hand).
+    """
+    redraw = throttled(update)
+    for control in controls:
+        control.observe(redraw, "value")
+    return redraw
 
 
 def slider(description: str, min: float, max: float, value: float, step: float | None = None,

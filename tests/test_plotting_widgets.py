@@ -98,3 +98,21 @@ def test_widget_canvas_leaves_pyplot_backend_alone():
             "widgets.figure(); print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().lower() == "agg"
+
+
+@pytest.mark.parametrize("box", [(0, 1, 0), (0, 1, 1, 0), (0, np.inf, 0, 1), ("a", 1, 0, 1), None])
+def test_check_box_rejects_bad_boxes(box):
+    with pytest.raises(ValueError, match="box"):
+        plotting.check_box(box)
+    assert plotting.check_box((0, 1, -1, 2)) == (0.0, 1.0, -1.0, 2.0)
+
+
+def test_on_change_redraws_for_every_control():
+    import ipywidgets as W
+
+    a, b = W.IntSlider(value=0), W.Dropdown(options=["x", "y"], value="x")
+    seen = []
+    widgets.on_change([a, b], lambda change=None: seen.append((a.value, b.value)))
+    a.value = 3
+    b.value = "y"
+    assert seen == [(3, "x"), (3, "y")]

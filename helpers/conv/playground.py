@@ -106,9 +106,7 @@ def playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return view
 
-    redraw = widgets.throttled(update)
-    for w in c.values():
-        w.observe(redraw, "value")
+    widgets.on_change(c.values(), update)
     update()
     top = widgets.panel(list(c.values()), canvas,
                         title="Shift the input: a convolution's output shifts with it")
@@ -168,9 +166,7 @@ def pooling_playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return view
 
-    redraw = widgets.throttled(update)
-    for w in c.values():
-        w.observe(redraw, "value")
+    widgets.on_change(c.values(), update)
     update()
     top = widgets.panel(list(c.values()), canvas,
                         title="Max-pooling vs antialiased pooling under shifts")

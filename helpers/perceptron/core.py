@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from helpers import data
+from helpers import data, plotting
 
 Box = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 
@@ -50,16 +50,6 @@ def _check_vector(name: str, value, size: int, context: str) -> np.ndarray:
 
 def _check_w(w, X: np.ndarray, name: str = "w") -> np.ndarray:
     return _check_vector(name, w, X.shape[1], f"X of shape {X.shape}")
-
-
-def _check_box(box) -> Box:
-    try:
-        xmin, xmax, ymin, ymax = (float(v) for v in box)
-    except (TypeError, ValueError):
-        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
-    if not (xmin < xmax and ymin < ymax):
-        raise ValueError(f"box must satisfy xmin < xmax and ymin < ymax, got {box!r}")
-    return xmin, xmax, ymin, ymax
 
 
 def _check_y(y, X: np.ndarray) -> np.ndarray:
@@ -241,7 +231,7 @@ def line_in_box(w, b, box: Box) -> np.ndarray | None:
     w = _as_array("w", w, 1)
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,), got shape {w.shape}")
-    xmin, xmax, ymin, ymax = _check_box(box)
+    xmin, xmax, ymin, ymax = plotting.check_box(box)
     norm, b = np.linalg.norm(w), _check_number("b", b)
     if norm == 0 or not np.isfinite(b / norm):
         return None

@@ -159,8 +159,7 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
         show_view(art, geometry_view(c["angle"], c["norm"], c["b"], X, y, box))
         canvas.draw_idle()
 
-    for s in controls.values():
-        s.observe(widgets.throttled(redraw), "value")
+    widgets.on_change(controls.values(), redraw)
     ui = widgets.panel(list(controls.values()), canvas,
                        title="Move w and b: the arrow w stays normal to the line")
     ui.controls, ui.canvas, ui.artists = controls, canvas, art
@@ -235,7 +234,7 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
         label.value = v.text
         canvas.draw_idle()
 
-    k_slider.observe(widgets.throttled(redraw), "value")
+    widgets.on_change([k_slider], redraw)
     redraw()
     ui = widgets.panel([k_slider, play, label], canvas,
                        title="Rosenblatt's rule, one mistake at a time")

@@ -159,9 +159,7 @@ def playground():
         update()
 
     units.observe(sync_k, "value")  # observers run in order: k is in sync before the redraw
-    redraw = widgets.throttled(update)
-    for w in (target, units, shown, placement):
-        w.observe(redraw, "value")
+    widgets.on_change((target, units, shown, placement), update)
     reseed.on_click(new_seed)
     box = widgets.panel([target, units, shown, placement, reseed], canvas,
                         title="Build f̂ from hinges: move m and k, change the knots")
