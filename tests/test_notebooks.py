@@ -57,7 +57,11 @@ def test_notebook_structure(path):
     nb = _load(path)
     cells = nb["cells"]
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    assert cells[0]["cell_type"] == "markdown" and _src(cells[0]).lstrip().startswith("#")
+    title = _src(cells[0])
+    assert cells[0]["cell_type"] == "markdown" and title.lstrip().startswith("#")
+    assert "Prerequisites" in title and re.search(r"\bTime\b", title), "title: prerequisites, time"
+    assert 3 <= len(re.findall(r"^- ", title, re.M)) <= 6, "title: 3-5 learning objectives"
+    assert "References" in "".join(_src(c) for c in cells[-3:]), "end with references/credits"
     missing = [i for i, c in enumerate(cells) if c["metadata"].get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
     assert not missing, f"cells without slideshow.slide_type: {missing}"
     n_slides = sum(c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") for c in cells)
