@@ -673,15 +673,76 @@ def test_region_index_grid_matches_the_polygons():
     assert (regions.region_index_grid(wide, BOX, [], resolution=3) == -1).all()
 
 
+def test_pattern_colors_give_one_colour_per_pattern_and_separate_one_unit_flips():
+    rng = np.random.default_rng(0)
+    patterns = rng.random((500, 40)) < 0.5
+    patterns[250:] = patterns[rng.integers(0, 250, 250)]  # repeated rows
+    colours = regions.overlay.pattern_colors(patterns)
+    assert colours.shape == (500,) and colours.min() >= 0 and colours.max() < len(regions.overlay.REGION_PALETTE)
+    _, group = np.unique(patterns, axis=0, return_inverse=True)
+    for g in np.unique(group):  # every distinct pattern has exactly one colour
+        assert len(np.unique(colours[group.ravel() == g])) == 1
+    flipped = patterns[:, None, :] ^ np.eye(40, dtype=bool)  # (500, 40 one-unit flips, 40)
+    assert np.all(regions.overlay.pattern_colors(flipped.reshape(-1, 40)).reshape(500, 40) != colours[:, None])
+    assert len(np.unique(colours)) == len(regions.overlay.REGION_PALETTE)  # the palette is used
+    assert (regions.overlay.pattern_colors(np.zeros((3, 0), bool)) == 0).all()
+    with pytest.raises(ValueError, match="patterns must be a bool array"):
+        regions.overlay.pattern_colors(np.ones((3, 4)))
+
+
+@pytest.mark.parametrize("widths,seed", [([2, 5, 5], 2), ([2, 16, 16, 16, 16], 0), ([2, 40, 40], 0)])
+def test_pattern_grid_labels_the_activation_patterns(widths, seed):
+    net = regions.random_net(widths, seed=seed)
+    keys, colours = regions.overlay.pattern_grid(net, BOX, 50)
+    assert keys.shape == colours.shape == (50, 50)
+    centres = BOX[0] + 6 * (np.arange(50) + 0.5) / 50
+    XY = np.stack(np.meshgrid(centres, centres), -1).reshape(-1, 2)  # rows along y
+    patterns = torch_patterns(net, XY)
+    _, group = np.unique(patterns, axis=0, return_inverse=True)
+    pairs = np.unique(np.column_stack([keys.ravel(), group.ravel()]), axis=0)
+    assert len(pairs) == len(np.unique(keys)) == group.max() + 1  # equal keys iff equal patterns
+    np.testing.assert_array_equal(colours.ravel(), regions.overlay.pattern_colors(patterns))
+    assert len(np.unique(keys)) == regions.count_patterns_grid(net, BOX, 50)
+    keys32, _ = regions.overlay.pattern_grid(net.float(), BOX, 50)  # the playground's dtype
+    assert (keys32 == keys).mean() > 0.99  # float32 differs at most on a few boundary cells
+
+
+def test_may_cross_never_skips_a_polygon_that_cut_would_cut():
+    from helpers.regions import count
+
+    rng = np.random.default_rng(5)
+    square = np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
+    polys = [square * rng.uniform(0.01, 3) + rng.normal(size=2) for _ in range(300)]
+    A = rng.normal(size=(300, 6, 2))
+    A[:, 0] = 0.0  # constant units: no line
+    c = rng.normal(size=(300, 6))
+    c[:, 1] = -np.array([(P @ a).min() for P, a in zip(polys, A[:, 1])])  # touches a corner
+    A[:, 2], c[:, 2] = [0.0, 1.0], [-P[0, 1] for P in polys]  # along an edge
+    c[:, 3] = -np.einsum("pk,pk->p", A[:, 3], np.array([P.mean(axis=0) for P in polys]))  # across
+    c[:, 4] = -np.array([(P @ a).min() for P, a in zip(polys, A[:, 4])])
+    c[:, 4] -= 1.5 * regions.TOL * (np.abs(A[:, 4]).sum(axis=1) * 4 + np.abs(c[:, 4]))  # cuts a corner
+    eps = regions.TOL * (np.abs(A).sum(axis=2) * 4 + np.abs(c))
+    for units in ([4], [5], [0, 1, 2, 3, 5]):
+        may = count._may_cross(polys, A[:, units], c[:, units], eps[:, units])
+        cut = np.array([len(count._cut(P, A[p, units], c[p, units], eps[p, units], 0.0)) > 1
+                        for p, P in enumerate(polys)])
+        assert cut.any() and not (cut & ~may).any()  # (it may pass extra ones: _cut decides)
+    assert not count._may_cross(polys, A[:, :3], c[:, :3], eps[:, :3]).any()  # no line crosses
+
+
 def test_overlay_paints_an_image_above_the_polygon_limit():
     w, ui, ov = make_ui(dataset="spiral", hidden_layers=4, neurons=16)
     n = regions.count_regions_2d(w.playground.model, w.playground.box)
     assert n > regions.overlay.POLYGON_LIMIT and ov.label.get_text() == f"{n} linear regions"
     assert ov.image.get_visible() and not ov.coll.get_visible()
-    assert ov.ids.shape == (regions.overlay.IMAGE_RESOLUTION,) * 2 and ov.ids.min() >= 0
+    assert ov.ids.shape == ov.colors.shape == (regions.overlay.IMAGE_RESOLUTION,) * 2
+    assert len(np.unique(ov.ids)) <= n  # the grid sees at most the exact regions
     assert np.allclose(ov.image.get_extent(), w.playground.box)
     colour = ov.rgba()
     assert np.allclose(colour[..., 3], ov.alpha)  # every cell painted
+    palette = matplotlib.colors.to_rgba_array(regions.overlay.REGION_PALETTE)
+    np.testing.assert_allclose(colour[..., :3], palette[ov.colors][..., :3], atol=1e-6)
+    np.testing.assert_allclose(ov.image.get_array(), colour)  # the image artist shows it
     ov.mode.value = "outline"
     outline = ov.rgba()
     assert 0 < (outline[..., 3] > 0).mean() < 0.6  # only the cells on region boundaries
