@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from helpers import plotting
 from helpers.regions.bounds import _check_count, _check_widths
 
 TOL = 1e-9  # relative tolerance: sign tests and slivers of zero length or area
@@ -232,18 +233,6 @@ def _may_cross(polys: list, A: np.ndarray, c: np.ndarray, eps: np.ndarray) -> np
     return ((lo < -eps / 2) & (hi > eps / 2)).any(axis=1)
 
 
-def _check_box(box) -> tuple[float, float, float, float]:
-    try:
-        values = tuple(float(v) for v in box)
-    except (TypeError, ValueError):
-        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
-    ordered = len(values) == 4 and values[0] < values[1] and values[2] < values[3]
-    if not (ordered and all(np.isfinite(values))):
-        raise ValueError(f"box must be finite (xmin, xmax, ymin, ymax) with xmin < xmax and "
-                         f"ymin < ymax, got {box!r}")
-    return values  # type: ignore[return-value]
-
-
 def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     """All linear regions of a 2-input ReLU net that meet the open ``box``, exactly.
 
@@ -255,7 +244,7 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     line through a corner or along an edge cuts nothing; pieces whose area is below ``tol**2``
     of the box area are dropped. Returns one :class:`Region` per activation pattern.
     """
-    xmin, xmax, ymin, ymax = _check_box(box)
+    xmin, xmax, ymin, ymax = plotting.check_box(box)
     steps = _steps(net, 2)
     if not (isinstance(tol, float) and 0 < tol < 1e-3):
         raise ValueError(f"tol must be a float in (0, 1e-3), got {tol!r}")
@@ -347,7 +336,7 @@ def count_patterns_grid(net, box, resolution: int = 200) -> int:
     (Exception: a centre lying exactly on a boundary line sees a pattern of zero area, which
     is not a region; that happens only in hand-made degenerate nets.)
     """
-    xmin, xmax, ymin, ymax = _check_box(box)
+    xmin, xmax, ymin, ymax = plotting.check_box(box)
     _steps(net, 2)
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
         raise ValueError(f"resolution must be an int >= 1, got {resolution!r}")

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from helpers import plotting, widgets
-from helpers.regions.count import (Region, _check_box, _steps, activation_patterns, preactivations,
+from helpers.regions.count import (Region, _steps, activation_patterns, preactivations,
                                    regions_2d)
 
 # Okabe-Ito colours (colour-blind safe); region_colors (greedy, in this order) and pattern_colors
@@ -68,7 +68,7 @@ def show_regions(ax, net, box, alpha: float = 0.55, labels: bool = False,
 
     ``labels=True`` writes each region's activation pattern (e.g. "101") at its centre.
     """
-    box = _check_box(box)
+    box = plotting.check_box(box)
     regs = regions_2d(net, box)
     draw_regions(ax, regs, alpha=alpha)
     if labels:
@@ -88,7 +88,7 @@ def draw_boundaries(ax, net, box, layer: int, resolution: int = 300, **style) ->
     """Draw where each unit of ReLU layer ``layer`` (0 = first) switches: the zero level set of
     its pre-activation, traced on a ``resolution`` grid (straight lines for layer 0, lines bent
     at the earlier layers' boundaries after that). ``style`` goes to ``ax.contour``."""
-    xs, ys, XY = plotting.grid(_check_box(box), resolution)
+    xs, ys, XY = plotting.grid(box, resolution)
     pre = preactivations(net, XY)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(pre):
         raise ValueError(f"layer must be an int in [0, {len(pre) - 1}], got {layer!r}")
