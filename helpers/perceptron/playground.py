@@ -78,6 +78,17 @@ def geometry_view(angle: float, norm: float, b: float, X, y, box: Box,
     return perceptron_view(w, b, X, y, box, resolution)
 
 
+def _widget_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """The data a widget draws: the default data set, or checked 2-D points and ±1 labels."""
+    if X is None and y is None:
+        X, y, _, _ = separable_data()
+    X = _check_X(X)
+    y = _check_y(y, X)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n, 2) to be drawn, got shape {X.shape}")
+    return X, y
+
+
 def _default_box(X) -> Box:
     """A square box centred on the origin that holds every point (so w's arrow fits too)."""
     r = float(np.ceil(np.max(np.abs(X)) + 0.5))
@@ -139,12 +150,7 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
 
     The returned widget has ``.controls`` (the sliders by name), ``.canvas`` and ``.artists``.
     """
-    if X is None and y is None:
-        X, y, _, _ = separable_data()
-    X = _check_X(X)
-    y = _check_y(y, X)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n, 2) to be drawn, got shape {X.shape}")
+    X, y = _widget_data(X, y)
     box = box or _default_box(X)
     controls = {"angle": widgets.slider("angle of w (°)", 0, 360, angle, step=1),
                 "norm": widgets.slider("‖w‖", 0, 3, norm, step=0.05),
@@ -206,12 +212,7 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     that caused the update is ringed (default data: :func:`separable_data`).
     The returned widget has ``.controls``, ``.canvas``, ``.artists`` and ``.result``.
     """
-    if X is None and y is None:
-        X, y, _, _ = separable_data()
-    X = _check_X(X)
-    y = _check_y(y, X)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n, 2) to be drawn, got shape {X.shape}")
+    X, y = _widget_data(X, y)
     result = train(X, y, lr=lr, max_epochs=max_epochs, seed=seed)
     box = box or _default_box(X)
     k_slider = widgets.slider("update k", 0, result.num_updates, 0, integer=True)
