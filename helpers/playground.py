@@ -53,7 +53,7 @@ _DATA_SETS = ("gaussian", "xor", "circles", "spiral")
 
 
 @contextlib.contextmanager
-def _one_thread():
+def one_thread():
     """Run torch on one thread inside the block, then restore the thread count.
 
     The tensors here are tiny: on a busy machine a thread pool costs 5-10x more than it saves.
@@ -224,7 +224,7 @@ class Playground:
         """Train ``n`` epochs (each: shuffle, then one SGD step per minibatch); return the
         train loss. A no-op once :attr:`diverged` (the run stops at the first bad epoch)."""
         _check_int("n", n, 0, None)
-        with _one_thread():
+        with one_thread():
             self._train(n)
         return self.history["train"][-1]
 
@@ -266,14 +266,14 @@ class Playground:
                             f"{type(X).__name__}") from None
         if X.ndim != 2 or X.shape[1] != 2:
             raise ValueError(f"X must have shape (m, 2), got shape {X.shape}")
-        with torch.no_grad(), _one_thread():
+        with torch.no_grad(), one_thread():
             return self.model(torch.as_tensor(X, dtype=DTYPE)).squeeze(1).double().numpy()
 
     def loss(self, split: str = "train") -> float:
         """Mean logistic loss (no penalty) on "train" or "test"."""
         _check_choice("split", split, SPLITS)
         X, y = self._tensors[split]
-        with torch.no_grad(), _one_thread():
+        with torch.no_grad(), one_thread():
             return float(logistic_loss(self.model(X).squeeze(1), y))
 
     def accuracy(self, split: str = "train") -> float:

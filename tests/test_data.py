@@ -1,7 +1,5 @@
 """helpers.data: generated data sets and the sha256-checked loader."""
 
-import shutil
-
 import numpy as np
 import pytest
 

@@ -7,6 +7,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from helpers.playground import one_thread
 from helpers.uat.core import DOMAIN, Params, _check_int, _check_interval, _values
 
 
@@ -39,9 +40,7 @@ def train_shallow(f: Callable[[np.ndarray], np.ndarray], width: int, lo: float =
     tensors = [t.requires_grad_() for t in (W, b, c, b2)]
     opt = torch.optim.Adam(tensors, lr=lr)
     losses = np.empty(steps)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: one thread is fastest (restored below)
-    try:
+    with one_thread():  # tiny tensors: one thread is fastest
         for step in range(steps):
             pred = torch.relu(x[:, None] * W - b) @ c + b2  # (n, m) @ (m,) -> (n,)
             loss = torch.mean((pred - y) ** 2)
@@ -49,7 +48,5 @@ def train_shallow(f: Callable[[np.ndarray], np.ndarray], width: int, lo: float =
             loss.backward()
             opt.step()
             losses[step] = loss.item()
-    finally:
-        torch.set_num_threads(threads)
     params = Params(*(t.detach().double().numpy().copy() for t in (W, b, c)), float(b2.detach()))
     return params, losses
