@@ -104,10 +104,34 @@ def data_path(name: str, data_dir: str | Path = DATA_DIR) -> Path:
 
 
 def load(name: str, data_dir: str | Path = DATA_DIR) -> np.ndarray:
-    """Load a checked ``.npy`` or ``.csv`` file from ``data/`` as a numpy array."""
+    """Load a checked ``.npy``, ``.csv`` or ``.csv.gz`` file from ``data/`` as a numpy array."""
     path = data_path(name, data_dir)
     if path.suffix == ".npy":
         return np.load(path, allow_pickle=False)
-    if path.suffix == ".csv":
+    if name.endswith((".csv", ".csv.gz")):  # numpy reads .gz files itself
         return np.loadtxt(path, delimiter=",", comments="#")
-    raise ValueError(f"name must end in .npy or .csv, got {name!r}")
+    raise ValueError(f"name must end in .npy, .csv or .csv.gz, got {name!r}")
+
+
+def load_digits(data_dir: str | Path = DATA_DIR) -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits (UCI, CC BY 4.0) shipped in ``data/digits.csv.gz``.
+
+    Returns ``X`` float64 of shape (1797, 8, 8) with pixel values 0–16 and ``y`` int64 of shape
+    (1797,) with the digit 0–9. The file is checked against its sha256 first.
+    """
+    table = load("digits.csv.gz", data_dir)  # (1797, 65): 64 pixels, then the label
+    X = table[:, :64].reshape(-1, 8, 8).astype(np.float64)
+    y = table[:, 64].astype(np.int64)
+    return X, y
+
+
+def split_indices(n: int, test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random split of ``range(n)`` into (train, test) index arrays, test ≈ fraction·n."""
+    from helpers import validate
+
+    n = validate.integer(n, "n", min=2)
+    test_fraction = validate.real(test_fraction, "test_fraction", min=0, max=1,
+                                  min_open=True, max_open=True)
+    perm = np.random.default_rng(seed).permutation(n)
+    n_test = min(n - 1, max(1, round(test_fraction * n)))
+    return np.sort(perm[n_test:]), np.sort(perm[:n_test])

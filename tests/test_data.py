@@ -97,3 +97,24 @@ def test_shipped_data_matches_manifest_and_is_small():
         assert entry["licence"], f"{name} needs a licence in data/MANIFEST"
         total += (data.DATA_DIR / name).stat().st_size
     assert total < 5 * 2**20
+
+
+def test_load_digits_shapes_values_and_classes():
+    X, y = data.load_digits()
+    assert X.shape == (1797, 8, 8) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype == np.int64
+    assert X.min() == 0 and X.max() == 16 and np.all(X == np.round(X))
+    counts = np.bincount(y, minlength=10)
+    assert len(counts) == 10 and counts.min() >= 170, "every digit 0-9 appears ~180 times"
+    # the first image of the UCI file is a 0: a ring of ink, empty centre column
+    assert y[0] == 0 and X[0, 3:5, 3:5].mean() < X[0, 1:7, 1].mean() + X[0, 1:7, 6].mean()
+
+
+def test_split_indices_partition():
+    train, test = data.split_indices(100, 0.2, seed=3)
+    assert len(test) == 20 and len(train) == 80
+    assert sorted(np.concatenate([train, test]).tolist()) == list(range(100))
+    again = data.split_indices(100, 0.2, seed=3)
+    assert np.array_equal(again[0], train)
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.split_indices(100, 1.5)
