@@ -74,3 +74,65 @@ def test_exercise_without_arguments_has_a_clean_message():
     msg = ex.run(lambda: 41).message
     assert msg == "❌ answer: case 1 of 1 failed: expected 42, got 41."
     assert "on input x=" in SQUARE.run(lambda x: 2 * x).message
+
+
+def test_in_place_mutation_of_an_input_fails_even_when_the_result_is_right():
+    def mutating_but_right(x):
+        out = x ** 2
+        x[:] = 0          # corrupts the caller's array
+        return out
+    result = SQUARE.run(mutating_but_right)
+    assert result.status == checks.FAIL and "changed its input `x` in place" in result.message
+
+
+def test_a_mutating_reference_cannot_corrupt_the_students_input():
+    def ref(x):
+        y = x ** 2
+        x[:] = -1         # a careless reference: the student must still see the real input
+        return y
+    ex = checks.Exercise(name="sq", reference=ref, cases=lambda rng: [(np.arange(3.0),)])
+    assert ex.run(lambda x: x ** 2).status == checks.PASS
+
+
+def test_error_names_the_line_in_the_students_function():
+    def update(w, x):
+        z = w + 1
+        return w[7] * x   # IndexError on this line
+    ex = checks.Exercise(name="update", reference=lambda w, x: w * x, arg_names=("w", "x"),
+                         cases=lambda rng: [(np.ones(2), 2.0)])
+    msg = ex.run(update).message
+    assert "IndexError" in msg and "line 3 of your `update`: `return w[7] * x  # IndexError on this line`" in msg
+    assert "checks.py" not in msg
+
+
+def test_error_deep_inside_numpy_still_points_at_the_student_line():
+    def f(x):
+        return np.dot(x, np.ones(5))   # shapes (3,) and (5,) do not align
+    msg = SQUARE.run(f).message
+    assert "line 2 of your `f`: `return np.dot(x, np.ones(5))  #" in msg
+
+
+def test_wrong_number_of_arguments_is_said_in_words():
+    msg = SQUARE.run(lambda x, y: x * y).message
+    assert msg.startswith("❌") and "takes (x, y)" in msg and "1 argument" in msg
+    assert "checks.py" not in msg and "line" not in msg
+
+
+def test_show_expected_false_keeps_the_answer_out_of_the_message():
+    secret = checks.Exercise(name="secret", reference=lambda: 123.456, cases=lambda rng: [()],
+                             show_expected=False, hint="think about it")
+    msg = secret.run(lambda: 1.0).message
+    assert msg.startswith("❌") and "123.456" not in msg and "1.0" in msg
+    assert "123.456" in SQUARE.__class__(name="s", reference=lambda: 123.456,
+                                         cases=lambda rng: [()]).run(lambda: 1.0).message
+
+
+def test_forbidden_helper_is_swapped_while_the_student_code_runs():
+    import helpers.checks as target
+    ex = checks.Exercise(name="close", reference=lambda a, b: bool(np.allclose(a, b)),
+                         cases=lambda rng: [(np.ones(2), np.ones(2))],
+                         forbidden=("helpers.checks:allclose",))
+    result = ex.run(lambda a, b: target.allclose(a, b))
+    assert result.status == checks.FAIL and "write it yourself" in result.message
+    assert ex.run(lambda a, b: bool(np.all(np.abs(a - b) < 1e-9))).status == checks.PASS
+    assert target.allclose is checks.allclose and target.allclose(1.0, 1.0), "restored after"
