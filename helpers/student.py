@@ -8,7 +8,13 @@ In a reference notebook a solution sits inside a function body between two marke
         # END SOLUTION
 
 The student copy keeps the ``def`` line and the indentation, so the cell still defines the
-function and "Run All" reaches the end. Outputs of cells that contained a solution are cleared.
+function and "Run All" reaches the end. A student copy gives nothing away:
+
+- outputs of cells that hold a solution or call an exercise's ``.check(`` are cleared (no
+  stored verdict under an unsolved exercise);
+- speaker-notes cells (``slideshow.slide_type == "notes"``) are instructors' material: dropped;
+- a cell tagged ``solution-reveal`` (one that prints or shows an exercise's answer) becomes a
+  short markdown cell saying that the solution is discussed in class.
 
 Usage: ``python -m helpers.student notebooks student`` (what ``make student`` runs).
 """
@@ -22,6 +28,10 @@ from pathlib import Path
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUB = "raise NotImplementedError"
+REVEAL_TAG = "solution-reveal"
+REVEAL_TEXT = ("*(The worked solution of this exercise is discussed in class; it is in the "
+               "instructor's copy of the notebook.)*")
+_CHECK = re.compile(r"\.check\(")
 _BLOCK = re.compile(r"^([ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END)
                     + r"[^\n]*(\n|$)", re.S | re.M)
 
@@ -34,17 +44,40 @@ def strip_solutions(source: str) -> str:
     return _BLOCK.sub(lambda m: f"{m.group(1)}{STUB}  # your code here{m.group(2)}", source)
 
 
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def is_notes(cell: dict) -> bool:
+    """True for a speaker-notes cell."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
+def is_reveal(cell: dict) -> bool:
+    """True for a cell tagged ``solution-reveal``."""
+    return REVEAL_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def student_notebook(nb: dict) -> dict:
     """A student copy of a notebook given as parsed JSON (the input is not modified)."""
     nb = json.loads(json.dumps(nb))
+    cells = []
     for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
+        if is_notes(cell):
             continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if BEGIN in src:
-            cell["source"] = strip_solutions(src)
-            cell["outputs"] = []
-            cell["execution_count"] = None
+        if is_reveal(cell):
+            slide = cell.get("metadata", {}).get("slideshow", {"slide_type": "fragment"})
+            cells.append({"cell_type": "markdown", "id": cell.get("id", "reveal"),
+                          "metadata": {"slideshow": slide}, "source": REVEAL_TEXT})
+            continue
+        if cell["cell_type"] == "code":
+            src = _source(cell)
+            if BEGIN in src or _CHECK.search(src):
+                cell["source"] = strip_solutions(src)
+                cell["outputs"] = []
+                cell["execution_count"] = None
+        cells.append(cell)
+    nb["cells"] = cells
     return nb
 
 

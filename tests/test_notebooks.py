@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.student import BEGIN, END, STUB, student_notebook, strip_solutions, write_student_copies
+from helpers.student import (BEGIN, END, REVEAL_TAG, STUB, is_notes, is_reveal, student_notebook,
+                             strip_solutions, write_student_copies)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -86,3 +87,58 @@ def test_student_copy_runs_to_the_end(path, tmp_path):
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "not implemented yet" in text
     assert "✅" not in text, "a check passed on a stub: the check cannot be real"
+
+
+def _solution_blocks(nb) -> list[str]:
+    blocks = []
+    for c in nb["cells"]:
+        if c["cell_type"] == "code":
+            blocks += re.findall(re.escape(BEGIN) + r"[^\n]*\n(.*?)^[ \t]*" + re.escape(END),
+                                 _src(c), re.S | re.M)
+    return blocks
+
+
+def _all_text(nb) -> str:
+    """Every source and every stored text/markdown/html output of a notebook."""
+    parts = []
+    for c in nb["cells"]:
+        parts.append(_src(c))
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for mime in ("text/plain", "text/markdown", "text/html"):
+                parts.append("".join(o.get("data", {}).get(mime, "")))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_copy_gives_nothing_away(path):
+    ref = _load(path)
+    copy = student_notebook(ref)
+    assert not [c for c in copy["cells"] if is_notes(c)], "speaker notes left in the student copy"
+    assert not [c for c in copy["cells"] if is_reveal(c)], f"a {REVEAL_TAG} cell left in the copy"
+    stored = "".join(str(o) for c in copy["cells"] for o in c.get("outputs", []))
+    assert "✅" not in stored, "a stored verdict in the student copy"
+    text = _all_text(copy)
+    outside = _all_text({"cells": [c for c in ref["cells"] if BEGIN not in _src(c)
+                                   and not is_notes(c) and not is_reveal(c)]})
+    for block in _solution_blocks(ref):
+        lines = [ln.strip() for ln in block.splitlines()
+                 if len(ln.strip()) >= 12 and not ln.strip().startswith("#")]
+        assert "\n".join(ln.strip() for ln in block.splitlines()) not in text
+        leaked = [ln for ln in lines if ln in text and ln not in outside]
+        assert not leaked, f"solution lines found in the student copy: {leaked}"
+
+
+def test_student_notebook_drops_notes_and_replaces_reveals():
+    nb = nbformat.v4.new_notebook()
+    check = nbformat.v4.new_code_cell("EX.check(f)")
+    check.outputs = [nbformat.v4.new_output("stream", text="✅ f: all 3 hidden cases pass.\n")]
+    notes = nbformat.v4.new_markdown_cell("the answer is 42")
+    notes.metadata["slideshow"] = {"slide_type": "notes"}
+    reveal = nbformat.v4.new_code_cell("print(42)")
+    reveal.metadata.update(tags=[REVEAL_TAG], slideshow={"slide_type": "fragment"})
+    nb.cells = [check, notes, reveal]
+    out = student_notebook(json.loads(nbformat.writes(nb)))
+    assert [c["cell_type"] for c in out["cells"]] == ["code", "markdown"]
+    assert out["cells"][0]["outputs"] == [] and "42" not in _src(out["cells"][1])
+    assert out["cells"][1]["metadata"]["slideshow"] == {"slide_type": "fragment"}
