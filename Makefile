@@ -7,12 +7,28 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 
+# torch: on Linux the default index resolves torch==2.13.0 to the CUDA build (~20 nvidia-*
+# packages, several GB). PyTorch's CPU wheel index has the CPU-only build (2.13.0+cpu, which
+# satisfies the pin); where that index cannot be reached, pip warns and falls back to the
+# default index (on the course machines the CPU wheel lies on disk). macOS and Windows wheels
+# on the default index are already CPU builds.
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+ifeq ($(shell uname -s),Linux)
+TORCH_INDEX := --extra-index-url $(TORCH_CPU_INDEX) --timeout 20 --retries 1
+endif
+
+# JupyterLab refuses to start as root (Docker, Binder-like images, lab machines) unless asked.
+ifeq ($(shell id -u),0)
+ROOT_ARGS := --allow-root
+endif
+LAB_ARGS ?=
+
 .PHONY: lab test student slides execute bench clean
 
 $(VENV)/.base-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
-	$(PIP) install "torch==2.13.0"
+	$(PIP) install $(TORCH_INDEX) "torch==2.13.0"
 	$(PIP) install -e .
 	touch $@
 
@@ -20,8 +36,8 @@ $(VENV)/.test-installed: $(VENV)/.base-installed
 	$(PIP) install -e ".[test]"
 	touch $@
 
-lab: $(VENV)/.base-installed  ## open JupyterLab on the notebooks
-	$(PY) -m jupyter lab notebooks/
+lab: $(VENV)/.base-installed  ## open JupyterLab at the course root (e.g. make lab LAB_ARGS="--port 8899 --no-browser")
+	$(PY) -m jupyter lab $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(VENV)/.test-installed  ## unit tests + nbval over every notebook + student copies
 	$(PY) -m pytest -n 2 --dist loadfile

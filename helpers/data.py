@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers import validate
+
 DATASETS = ("gaussian", "xor", "circles", "spiral", "linear")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST"
@@ -24,12 +26,10 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0):
     of at least 0.5, whatever the noise). ``noise`` scales the jitter; the same ``seed`` gives
     the same data.
     """
-    if name not in DATASETS:
-        raise ValueError(f"name must be one of {', '.join(map(repr, DATASETS))}; got {name!r}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    validate.choice(name, "name", DATASETS)
+    n = validate.integer(n, "n", min=1, max=1_000_000)
+    noise = validate.real(noise, "noise", min=0)
+    seed = validate.integer(seed, "seed", min=0)
     rng = np.random.default_rng(seed)
     y = np.where(np.arange(n) % 2 == 0, 1, -1)  # balanced, then shuffled below
     y = rng.permutation(y)
@@ -87,6 +87,8 @@ def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
 
 def data_path(name: str, data_dir: str | Path = DATA_DIR) -> Path:
     """The path of a shipped data file after checking it against the manifest's sha256."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a file name (str), got {type(name).__name__} {name!r}")
     entries = read_manifest(data_dir)
     if name not in entries:
         raise ValueError(f"name must be a file listed in {Path(data_dir) / MANIFEST} "
@@ -127,8 +129,6 @@ def load_digits(data_dir: str | Path = DATA_DIR) -> tuple[np.ndarray, np.ndarray
 
 def split_indices(n: int, test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A seeded random split of ``range(n)`` into (train, test) index arrays, test ≈ fraction·n."""
-    from helpers import validate
-
     n = validate.integer(n, "n", min=2)
     test_fraction = validate.real(test_fraction, "test_fraction", min=0, max=1,
                                   min_open=True, max_open=True)

@@ -12,6 +12,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
+from helpers import validate
+
 # Okabe & Ito (2008) palette: distinguishable with every common colour-vision deficiency.
 PALETTE = {
     "blue": "#0072B2",
@@ -60,8 +62,7 @@ STYLE = {
 
 def setup(seed: int = 0) -> np.random.Generator:
     """Apply the course style and seed python, numpy and torch; return a numpy Generator."""
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = validate.integer(seed, "seed", min=0)
     mpl.rcParams.update(STYLE)
     random.seed(seed)
     np.random.seed(seed)
@@ -82,8 +83,7 @@ def grid(box: tuple[float, float, float, float], resolution: int = 200):
     so ``values.reshape(R, R)`` is an image with rows along y.
     """
     xmin, xmax, ymin, ymax = check_box(box)
-    if not isinstance(resolution, (int, np.integer)) or resolution < 2:
-        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+    resolution = validate.integer(resolution, "resolution", min=2, max=4000)
     xs = np.linspace(xmin, xmax, resolution)
     ys = np.linspace(ymin, ymax, resolution)
     xx, yy = np.meshgrid(xs, ys)
@@ -92,9 +92,8 @@ def grid(box: tuple[float, float, float, float], resolution: int = 200):
 
 def data_box(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float]:
     """The bounding box of 2-D points ``X (n, 2)``, enlarged by ``pad`` of its size."""
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
-        raise ValueError(f"X must have shape (n, 2) with n >= 1, got shape {X.shape}")
+    X = validate.array(X, "X", shape=(None, 2), min_size=2)
+    pad = validate.real(pad, "pad", min=0)
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.maximum(hi - lo, 1e-9)
     lo, hi = lo - pad * span, hi + pad * span
@@ -103,8 +102,9 @@ def data_box(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, floa
 
 def scatter_classes(ax, X, y, hollow: bool = False, s: float = 30, label_prefix: str = ""):
     """Scatter 2-D points coloured by label in {-1, +1}; hollow markers for test points."""
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
+    validate.axes(ax, "ax")
+    X = validate.array(X, "X", shape=(None, 2))
+    y = validate.labels(y, "y", (-1, 1), n=len(X))
     artists = []
     for cls in (-1, 1):
         pts = X[y == cls]
@@ -123,8 +123,14 @@ def decision_boundary(ax, score: Callable[[np.ndarray], np.ndarray], box, resolu
     Returns the ``AxesImage`` so a widget can update it with ``im.set_data``.
     The zero level set (the decision boundary) is drawn as a black line if ``levels``.
     """
+    validate.axes(ax, "ax")
+    validate.function(score, "score")
     xs, ys, XY = grid(box, resolution)
-    Z = np.asarray(score(XY), dtype=float).reshape(len(ys), len(xs))
+    Z = np.asarray(score(XY), dtype=float)
+    if Z.size != len(XY):
+        raise ValueError(f"score must return one value per point: {len(XY)} values for "
+                         f"{len(XY)} points, got shape {Z.shape}")
+    Z = Z.reshape(len(ys), len(xs))
     finite = Z[np.isfinite(Z)]
     if vmax is None:
         vmax = float(np.max(np.abs(finite))) if finite.size else 1.0
@@ -140,12 +146,9 @@ def decision_boundary(ax, score: Callable[[np.ndarray], np.ndarray], box, resolu
 
 def check_box(box) -> tuple[float, float, float, float]:
     """Validate a view box ``(xmin, xmax, ymin, ymax)``: four finite floats, min < max."""
-    try:
-        xmin, xmax, ymin, ymax = (float(v) for v in box)
-    except (TypeError, ValueError):
-        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from None
-    if not all(np.isfinite((xmin, xmax, ymin, ymax))):
-        raise ValueError(f"box must have finite values, got {box!r}")
+    if isinstance(box, (str, bytes)) or not hasattr(box, "__len__") or len(box) != 4:
+        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}")
+    xmin, xmax, ymin, ymax = (validate.real(v, f"box[{i}]") for i, v in enumerate(box))
     if not (xmin < xmax and ymin < ymax):
         raise ValueError(f"box must satisfy xmin < xmax and ymin < ymax, got {box!r}")
     return xmin, xmax, ymin, ymax

@@ -37,13 +37,19 @@ def test_circles_inner_disc_is_positive_without_noise():
     assert np.all(r[y == 1] <= 2) and np.all(r[y == -1] >= 3)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    (dict(name="moons"), "name"), (dict(name="xor", n=0), "n"),
-    (dict(name="xor", n=2.5), "n"), (dict(name="xor", noise=-0.1), "noise"),
-    (dict(name="xor", noise=float("nan")), "noise"),
+@pytest.mark.parametrize("kwargs, word, err", [
+    (dict(name="moons"), "name", ValueError), (dict(name="xor", n=0), "n", ValueError),
+    (dict(name="xor", n=2.5), "n", TypeError), (dict(name="xor", noise=-0.1), "noise", ValueError),
+    (dict(name="xor", noise=float("nan")), "noise", ValueError),
+    (dict(name="xor", noise="0.1"), "noise", TypeError), (dict(name="xor", seed=-1), "seed", ValueError),
+    (dict(name="xor", n=np.int64(10), noise=np.float32(0.1)), None, None),  # numpy scalars are fine
 ])
-def test_bad_arguments_name_the_argument(kwargs, word):
-    with pytest.raises(ValueError, match=word):
+def test_bad_arguments_name_the_argument(kwargs, word, err):
+    if err is None:
+        X, y = data.make_dataset(**kwargs)
+        assert X.shape == (10, 2)
+        return
+    with pytest.raises(err, match=f"^{word} must"):
         data.make_dataset(**kwargs)
 
 

@@ -19,9 +19,10 @@ def test_setup_applies_white_projector_style_and_seeds():
     assert a == np.random.rand() and torch.equal(t, torch.rand(1))
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_setup_rejects_bad_seed(seed):
-    with pytest.raises(ValueError, match="seed"):
+@pytest.mark.parametrize("seed, err", [(-1, ValueError), (1.5, TypeError), ("0", TypeError),
+                                       (True, TypeError)])
+def test_setup_rejects_bad_seed(seed, err):
+    with pytest.raises(err, match="^seed must"):
         plotting.setup(seed)
 
 
@@ -100,9 +101,11 @@ def test_widget_canvas_leaves_pyplot_backend_alone():
     assert out.stdout.strip().lower() == "agg"
 
 
-@pytest.mark.parametrize("box", [(0, 1, 0), (0, 1, 1, 0), (0, np.inf, 0, 1), ("a", 1, 0, 1), None])
-def test_check_box_rejects_bad_boxes(box):
-    with pytest.raises(ValueError, match="box"):
+@pytest.mark.parametrize("box, err", [((0, 1, 0), ValueError), ((0, 1, 1, 0), ValueError),
+                                      ((0, np.inf, 0, 1), ValueError), (("a", 1, 0, 1), TypeError),
+                                      (None, ValueError)])
+def test_check_box_rejects_bad_boxes(box, err):
+    with pytest.raises(err, match="box"):
         plotting.check_box(box)
     assert plotting.check_box((0, 1, -1, 2)) == (0.0, 1.0, -1.0, 2.0)
 
