@@ -1,0 +1,117 @@
+"""Forward mode vs reverse mode: the cost of a Jacobian of a deep composition.
+
+The composition ``f(x) = W_out · tanh(W_L ⋯ tanh(W_1 x))`` maps ``ℝⁿ → ℝᵐ`` through ``L``
+layers of width ``n``. Its Jacobian is the product ``J = W_out D_L W_L ⋯ D_1 W_1`` (``D_k`` the
+diagonal of ``tanh′``). Two ways to get all of ``J``:
+
+- **forward mode** pushes the ``n`` unit input directions through the layers (Jacobian–vector
+  products, right to left): ``n · (L n² + m n)`` multiply–adds;
+- **reverse mode** pulls the ``m`` unit output directions back (vector–Jacobian products,
+  left to right): ``m · (m n + L n²)`` multiply–adds.
+
+Reverse mode wins by ``n/m`` when outputs are few (a scalar loss: ``m = 1``); forward mode wins
+when outputs outnumber inputs. Every product below goes through a counter, so the costs are
+measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from helpers import validate
+from helpers.autodiff.blas import one_thread
+
+
+class Counter:
+    """Counts the multiply–adds of the matrix products made through :meth:`matmul`."""
+
+    def __init__(self):
+        self.madds = 0
+
+    def matmul(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        self.madds += A.shape[0] * A.shape[1] * B.shape[1]
+        return A @ B
+
+
+def composition(n: int, depth: int, m: int, seed: int = 0) -> list[np.ndarray]:
+    """Weights ``[W_1 … W_L (n, n), W_out (m, n)]`` of a random deep composition."""
+    n = validate.integer(n, "n", min=1)
+    depth = validate.integer(depth, "depth", min=1)
+    m = validate.integer(m, "m", min=1)
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(n, n)) / np.sqrt(n) for _ in range(depth)] + \
+        [rng.normal(size=(m, n)) / np.sqrt(n)]
+
+
+def evaluate(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``f(x) (m,)`` and the derivatives ``tanh′(z_k) (n,)`` of every layer."""
+    h, slopes = np.asarray(x, dtype=float), []
+    for W in Ws[:-1]:
+        h = np.tanh(W @ h)
+        slopes.append(1 - h**2)
+    return Ws[-1] @ h, slopes
+
+
+def jacobian_forward(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``J (m, n)`` by forward mode (all n JVPs at once) and its multiply–add count."""
+    _, slopes = evaluate(Ws, x)
+    count = Counter()
+    T = np.eye(Ws[0].shape[1])  # (n, n): column j is the tangent of input direction e_j
+    for W, d in zip(Ws[:-1], slopes):
+        T = d[:, None] * count.matmul(W, T)
+    return count.matmul(Ws[-1], T), count.madds
+
+
+def jacobian_reverse(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``J (m, n)`` by reverse mode (all m VJPs at once) and its multiply–add count."""
+    _, slopes = evaluate(Ws, x)
+    count = Counter()
+    C = count.matmul(np.eye(Ws[-1].shape[0]), Ws[-1])  # (m, n): row i is the cotangent of e_i
+    for W, d in zip(reversed(Ws[:-1]), reversed(slopes)):
+        C = count.matmul(C * d[None, :], W)
+    return C, count.madds
+
+
+def predicted_madds(n: int, depth: int, m: int) -> dict[str, int]:
+    """The formulas: forward ``n (L n² + m n)``, reverse ``m (m n + L n²)``."""
+    return {"forward": n * (depth * n * n + m * n), "reverse": m * (m * n + depth * n * n)}
+
+
+def chain_madds(dims: list[int]) -> dict[str, int]:
+    """Multiply–adds of the Jacobian product ``J_L ⋯ J_1`` (``J_k`` of shape
+    ``(dims[k], dims[k−1])``) multiplied from the input side (right to left) or from the
+    output side (left to right), measured on random matrices."""
+    dims = [validate.integer(d, "dims[...]", min=1) for d in dims]
+    if len(dims) < 3:
+        raise ValueError(f"dims must list at least 3 sizes (2 Jacobians), got {dims}")
+    rng = np.random.default_rng(0)
+    Js = [rng.normal(size=(dims[k], dims[k - 1])) for k in range(1, len(dims))]
+    right, left = Counter(), Counter()
+    P = Js[0]
+    for J in Js[1:]:
+        P = right.matmul(J, P)
+    Q = Js[-1]
+    for J in reversed(Js[:-1]):
+        Q = left.matmul(Q, J)
+    return {"right to left (forward)": right.madds, "left to right (reverse)": left.madds}
+
+
+def time_jacobians(n: int, depth: int, ms, repeat: int = 3, seed: int = 0) -> dict[str, np.ndarray]:
+    """Median seconds of :func:`jacobian_forward` and :func:`jacobian_reverse` for each
+    number of outputs in ``ms``, and the measured multiply–adds."""
+    ms = [validate.integer(m, "ms[...]", min=1) for m in ms]
+    out = {k: np.zeros(len(ms)) for k in ("forward s", "reverse s", "forward", "reverse")}
+    x = np.random.default_rng(seed).normal(size=n)
+    for i, m in enumerate(ms):
+        Ws = composition(n, depth, m, seed)
+        for mode, fn in (("forward", jacobian_forward), ("reverse", jacobian_reverse)):
+            times = []
+            with one_thread():
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    _, madds = fn(Ws, x)
+                    times.append(time.perf_counter() - start)
+            out[f"{mode} s"][i], out[mode][i] = np.median(times), madds
+    return out
