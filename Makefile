@@ -48,6 +48,7 @@ student: $(VENV)/.base-installed  ## student copies (solutions removed) into stu
 execute: $(VENV)/.base-installed  ## re-execute every notebook in place (store outputs)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 notebooks/*.ipynb
+	$(PY) -m helpers.nbtidy notebooks/*.ipynb
 
 SLIDES_VENDOR := slides/vendor/node_modules
 $(SLIDES_VENDOR)/.installed:
