@@ -25,7 +25,7 @@ def test_tidy_replaces_the_repr_drops_state_and_fixes_the_kernelspec():
     assert data["text/plain"] == nbtidy.RUN_LINE and nbtidy.WIDGET_VIEW in data
     assert "widgets" not in nb["metadata"]
     assert nb["metadata"]["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
-    assert nb["cells"][1]["source"] == "print(1)"
+    assert "".join(nb["cells"][1]["source"]) == "print(1)"
 
 
 def test_tidy_file_is_idempotent(tmp_path):
