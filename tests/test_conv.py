@@ -1,7 +1,11 @@
 """helpers.conv: convolution vs scipy/torch, the decks' numbers, the derivation, operators,
-pooling, template matching, input validation, exercises and playgrounds."""
+pooling, template matching, input validation, exercises and playgrounds.
+(Sizes, receptive fields and the CNN: tests/test_conv_sizes.py, tests/test_conv_cnn.py.)"""
 
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -222,12 +226,62 @@ def test_is_shift_equivariant_separates_convolution_from_pooling_and_dense_layer
     assert conv.is_shift_equivariant(lambda f: conv.conv2d(f, h, "same", "circular"), shape)
     assert conv.is_shift_equivariant(lambda f: conv.conv1d(f, h[0], "same", "circular"), (10,))
     assert conv.is_shift_equivariant(np.tanh, shape)  # pointwise: equivariant, not linear
-    assert not conv.is_shift_equivariant(_max_pool2d, shape)
-    assert not conv.is_shift_equivariant(lambda x: conv.max_pool1d(x, 2), (16,))
     assert not conv.is_shift_equivariant(_dense(shape), shape)
     zero_pad = lambda f: conv.conv2d(f, h, "same", "zero")  # noqa: E731
     assert not conv.is_shift_equivariant(zero_pad, shape)  # the border breaks circular shifts
     assert conv.is_shift_equivariant(zero_pad, (16, 16), boundary="zero")
+
+
+def _blur_pool2d(f):  # an independent 2-D MaxBlurPool: dense 2x2 max, [1 2 1]^2/16 blur, [::2]
+    t = torch.tensor(f)[None, None]
+    dense = F.max_pool2d(F.pad(t, (0, 1, 0, 1), mode="circular"), 2, stride=1)
+    b = torch.tensor(np.outer([1, 2, 1], [1, 2, 1]) / 16.0)[None, None]
+    return F.conv2d(F.pad(dense, (1, 1, 1, 1), mode="circular"), b)[0, 0, ::2, ::2].numpy()
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_stride_k_pooling_is_equivariant_to_shifts_by_k_but_not_by_one(k):
+    """Max-pooling with stride k commutes with shifts by multiples of k (the output moves by
+    t / k); by one pixel it does not — for max-pool nor for blur-pool."""
+    max_k, blur_k = (lambda x: conv.max_pool1d(x, k)), (lambda x: conv.blur_pool1d(x, k))
+    for pool in (max_k, blur_k):
+        assert conv.is_shift_equivariant(pool, (16,), stride=k)
+        assert conv.is_shift_equivariant(pool, (16,), stride=k, shifts=[(k,), (3 * k,), (-k,)])
+        with pytest.raises(ValueError, match="multiples of stride"):
+            conv.is_shift_equivariant(pool, (16,), stride=k, shifts=[(1,)])
+    # by hand: max-pool of S_k x is max-pool of x moved by one output sample
+    x = np.random.default_rng(0).normal(size=16)
+    np.testing.assert_array_equal(conv.max_pool1d(np.roll(x, k), k), np.roll(conv.max_pool1d(x, k), 1))
+    assert not np.allclose(conv.max_pool1d(np.roll(x, 1), k), conv.max_pool1d(x, k))
+
+
+def test_is_shift_equivariant_with_stride_2_in_2d_and_the_old_wrong_shift():
+    shape = (8, 8)
+    assert conv.is_shift_equivariant(_max_pool2d, shape, stride=2)
+    assert conv.is_shift_equivariant(_blur_pool2d, shape, stride=2)
+    # a stride-2 map whose output does NOT follow: it weighs each position differently
+    ramp = np.arange(64.0).reshape(shape)
+    assert not conv.is_shift_equivariant(lambda f: (f * ramp)[::2, ::2], shape, stride=2)
+    # shifting the output by the input's shift (the bug of the first version) is wrong:
+    x = np.random.default_rng(1).normal(size=shape)
+    np.testing.assert_array_equal(_max_pool2d(conv.shift(x, 2, 4)), conv.shift(_max_pool2d(x), 1, 2))
+    assert not np.array_equal(_max_pool2d(conv.shift(x, 2, 4)), conv.shift(_max_pool2d(x), 2, 4))
+    with pytest.raises(ValueError, match="stride"):  # a stride-2 map tested as stride 1
+        conv.is_shift_equivariant(_max_pool2d, shape)
+    with pytest.raises(ValueError, match="divisible"):
+        conv.is_shift_equivariant(_max_pool2d, (7, 8), stride=2)
+
+
+def test_one_pixel_shift_deviation_is_smaller_for_blur_pool_on_random_signals():
+    """Blur-pool reduces the deviation under one-pixel shifts, averaged over random signals and
+    for every seed tried; both are 0 at shifts by the stride."""
+    for seed in range(5):
+        dev_max = conv.mean_shift_deviation(lambda v: conv.max_pool1d(v, 2), 32, 20, seed)
+        dev_blur = conv.mean_shift_deviation(lambda v: conv.blur_pool1d(v, 2), 32, 20, seed)
+        np.testing.assert_allclose(dev_max[::2], 0, atol=1e-12)
+        np.testing.assert_allclose(dev_blur[::2], 0, atol=1e-12)
+        assert np.all(dev_blur[1::2] < 0.6 * dev_max[1::2]), seed
+        assert np.all(dev_max[1::2] > 0.1)
 
 
 def test_is_linear_separates_linear_maps_from_relu_and_affine_maps():
@@ -323,32 +377,41 @@ GOOD = np.ones((5, 5))
 
 
 @pytest.mark.parametrize("call, word", [
-    (lambda: conv.conv2d(np.ones(5), GOOD), "f must be a 2-D"),
-    (lambda: conv.conv2d(GOOD, np.ones((2, 2, 2))), "h must be a 2-D"),
+    (lambda: conv.conv2d(np.ones(5), GOOD), "f must be 2-dimensional"),
+    (lambda: conv.conv2d(GOOD, np.ones((2, 2, 2))), "h must be 2-dimensional"),
     (lambda: conv.conv2d(GOOD, np.ones((6, 2)), "valid"), "h must fit inside f"),
     (lambda: conv.correlate2d(GOOD, np.ones((2, 6)), "valid"), "h must fit inside f"),
     (lambda: conv.conv2d(GOOD, GOOD, "middle"), "mode must be one of"),
     (lambda: conv.correlate2d(GOOD, GOOD, boundary="reflect"), "boundary must be one of"),
     (lambda: conv.conv2d(np.full((3, 3), np.nan), GOOD), "f must contain only finite"),
     (lambda: conv.conv2d(GOOD, np.array([[np.inf]])), "h must contain only finite"),
-    (lambda: conv.conv2d(np.ones((0, 3)), GOOD), "f must not be empty"),
-    (lambda: conv.conv1d(GOOD, np.ones(3)), "f must be a 1-D"),
+    (lambda: conv.conv2d(np.ones((0, 3)), GOOD), "f must have at least 1 element"),
+    (lambda: conv.conv2d([[1.0, 2.0], [3.0]], GOOD), "f must be a rectangular array"),
+    (lambda: conv.correlate2d(GOOD, [[1.0], [2.0, 3.0]]), "h must be a rectangular array"),
+    (lambda: conv.conv1d(GOOD, np.ones(3)), "f must be 1-dimensional"),
     (lambda: conv.correlate1d(np.ones(3), np.ones(4), "valid"), "h must fit inside f"),
     (lambda: conv.shift(GOOD, 1, 1, boundary="mirror"), "boundary must be one of"),
     (lambda: conv.impulse_response(lambda f: f * np.nan, (3, 3)), "op must return finite"),
     (lambda: conv.operator_matrix(lambda f: f, (100, 100)), "shape must have at most"),
-    (lambda: conv.impulse_response(lambda f: f, (3, 0)), "shape must be"),
-    (lambda: conv.is_linear(lambda f: f, (3, 3), trials=0), "trials"),
+    (lambda: conv.impulse_response(lambda f: f, (3, 0)), r"shape\[1\] must be >= 1"),
+    (lambda: conv.impulse_response(lambda f: f, (3, 3, 3)), "shape must be a tuple of 1 or 2"),
+    (lambda: conv.is_linear(lambda f: f, (3, 3), trials=0), "trials must be >= 1"),
     (lambda: conv.is_shift_equivariant(lambda f: f, (3, 3), boundary="wrap"), "boundary"),
-    (lambda: conv.max_pool1d(np.ones(4), 5), "k must be an int in"),
+    (lambda: conv.is_shift_equivariant(lambda f: f, (4, 4), stride=0), "stride must be >= 1"),
+    (lambda: conv.max_pool1d(np.ones(4), 5), "k must be <= 4"),
     (lambda: conv.blur_pool1d(np.ones(4), 2, blur=[1, -1]), "blur must have a positive sum"),
+    (lambda: conv.shift_deviation(lambda v: np.ones((2, 2)), np.ones(4)), "pool must return"),
     (lambda: conv.match_template(np.ones((4, 4)), np.ones((5, 2))), "template must fit"),
     (lambda: conv.match_template(GOOD, np.ones((2, 2))), "template must not be constant"),
     (lambda: conv.make_black_box((3, 3)), "shape must be 2-D"),
     (lambda: conv.make_black_box((6, 6))(np.ones((5, 5))), "f must have shape"),
-    (lambda: conv.circulant([1.0, 2.0, 3.0], 2), "n must be an int in"),
+    (lambda: conv.fft_conv2d(np.ones((3, 3)), np.ones((4, 1))), "h must fit inside f"),
+    (lambda: conv.circulant([1.0, 2.0, 3.0], 2), "n must be >= 3"),
+    (lambda: conv.circulant([[1.0, 2.0], [3.0]], 4), "h must be a rectangular array"),
     (lambda: conv.valid_output_shape((3, 3), (4, 1)), "kernel_shape must fit"),
+    (lambda: conv.valid_output_shape((3, 0), (1, 1)), r"image_shape\[1\] must be >= 1"),
     (lambda: conv.equivariance_view(GOOD, GOOD, 0, 0, operation="dilation"), "operation"),
+    (lambda: conv.pooling_view(np.ones((2, 8)), 0, 2), "x must be 1-dimensional"),
 ])
 def test_bad_inputs_raise_value_errors_naming_the_argument(call, word):
     with pytest.raises(ValueError, match=word):
@@ -356,69 +419,173 @@ def test_bad_inputs_raise_value_errors_naming_the_argument(call, word):
 
 
 @pytest.mark.parametrize("call, word", [
-    (lambda: conv.conv2d("image", GOOD), "f must be a real numeric array"),
-    (lambda: conv.conv2d(GOOD, np.ones((2, 2)) * 1j), "h must be a real numeric array"),
-    (lambda: conv.conv2d(GOOD, [[None]]), "h must be a real numeric array"),
+    (lambda: conv.conv2d("image", GOOD), "f must be an array of numbers"),
+    (lambda: conv.conv2d(GOOD, np.ones((2, 2)) * 1j), "h must hold real numbers"),
+    (lambda: conv.conv2d(GOOD, np.ones((2, 2), dtype=bool)), "h must hold real numbers"),
     (lambda: conv.impulse_response("op", (3, 3)), "op must be a function"),
-    (lambda: conv.max_pool1d(np.ones(4), 2.0), "k must be an int"),
-    (lambda: conv.valid_output_shape((9, 9), (3, 3), stride=True), "stride must be an int"),
+    (lambda: conv.max_pool1d(np.ones(4), 2.0), "k must be an integer"),
+    (lambda: conv.shift(GOOD, 1.5, 0), "dy must be an integer"),
+    (lambda: conv.dirac((5.5, 5)), r"shape\[0\] must be an integer"),
+    (lambda: conv.dirac(5), "shape must be a tuple"),
+    (lambda: conv.valid_output_shape((5.5, 5), (3, 3)), r"image_shape\[0\] must be an integer"),
+    (lambda: conv.valid_output_shape((9, 9), (3, 3.0)), r"kernel_shape\[1\] must be an integer"),
+    (lambda: conv.valid_output_shape((9, 9), (3, 3), stride=True), "stride must be an integer"),
+    (lambda: conv.valid_output_shape((9, 9), (3, 3), stride=1.5), "stride must be an integer"),
+    (lambda: conv.is_shift_equivariant(np.tanh, (4,), stride=2.0), "stride must be an integer"),
+    (lambda: conv.circulant([1.0, 2.0], 4.0), "n must be an integer"),
+    (lambda: conv.imshow("ax", GOOD), "ax must be a matplotlib Axes"),
+    (lambda: conv.imshow(None, GOOD), "ax must be a matplotlib Axes"),
+    (lambda: conv.equivariance_view(GOOD, GOOD, 0.5, 0), "dy must be an integer"),
+    (lambda: conv.pooling_view(np.ones(8), 1.5, 2), "s must be an integer"),
 ])
 def test_bad_types_raise_type_errors_naming_the_argument(call, word):
     with pytest.raises(TypeError, match=word):
         call()
 
 
+def test_numpy_scalars_are_accepted_like_python_numbers():
+    assert conv.valid_output_shape((np.int64(9), np.int32(9)), (3, 3), np.int64(2)) == (4, 4)
+    np.testing.assert_array_equal(conv.shift(np.arange(4.0), np.int64(1)), [3, 0, 1, 2])
+    assert conv.max_pool1d(np.arange(4.0), np.int16(2)).tolist() == [1, 3]
+    assert conv.dirac((np.int64(3),))[1] == 1
+
+
+def test_imshow_puts_a_colour_bar_next_to_signed_maps_only():
+    import matplotlib.pyplot as plt
+    fig, (a, b, c) = plt.subplots(1, 3)
+    conv.imshow(a, GOOD, signed=True)
+    conv.imshow(b, GOOD)
+    conv.imshow(c, -GOOD, signed=True, colorbar=False)
+    assert len(fig.axes) == 4  # three maps + one colour bar (for the signed map a)
+    im = conv.imshow(b, np.array([[-2.0, 1.0]]), signed=True)
+    assert im.get_clim() == (-2.0, 2.0)  # symmetric around 0: white means 0
+    plt.close(fig)
+
+
 # ---------------------------------------------------------------- exercises are real
+def stub(*args):
+    raise NotImplementedError
+
+
+def _conv_by_sum(f, h):  # the definition (f * h)(x) = sum_m f(x - m) h(m), valid part, loops
+    (M, N), (K, L) = f.shape, h.shape
+    out = np.zeros((M - K + 1, N - L + 1))
+    for i in range(M - K + 1):
+        for j in range(N - L + 1):
+            out[i, j] = sum(f[i + K - 1 - p, j + L - 1 - q] * h[p, q]
+                            for p in range(K) for q in range(L))
+    return out
+
+
 def test_conv2d_exercise_passes_reference_and_rejects_stub_and_wrong_answers():
     assert conv.CONV2D.run(conv.conv2d_valid).status == checks.PASS
+    assert conv.CONV2D.run(_conv_by_sum).status == checks.PASS
+    assert conv.CONV2D.run(lambda f, h: ss.convolve2d(f, h, "valid")).status == checks.FAIL  # off limits
+    assert conv.CONV2D.run(stub).status == checks.NOT_IMPLEMENTED
 
-    def by_sum(f, h):  # the sum formula, written out with loops
+    def int_buffer(f, h):  # right indices, but an int output array truncates
         (M, N), (K, L) = f.shape, h.shape
-        out = np.zeros((M - K + 1, N - L + 1))
+        out = np.zeros((M - K + 1, N - L + 1), dtype=int)
         for i in range(M - K + 1):
             for j in range(N - L + 1):
-                out[i, j] = sum(f[i + K - 1 - p, j + L - 1 - q] * h[p, q]
-                                for p in range(K) for q in range(L))
+                out[i, j] = np.sum(f[i:i + K, j:j + L] * h[::-1, ::-1])
         return out
 
-    def stub(f, h):
-        raise NotImplementedError
+    def flips_in_place(f, h):
+        h[:] = h[::-1, ::-1].copy()
+        return correlation(f, h)  # numerically right, but h was changed
 
-    assert conv.CONV2D.run(by_sum).status == checks.PASS
-    assert conv.CONV2D.run(stub).status == checks.NOT_IMPLEMENTED
-    assert conv.CONV2D.run(lambda f, h: conv.correlate2d(f, h, "valid")).status == checks.FAIL
-    assert conv.CONV2D.run(lambda f, h: conv.conv2d(f, h, "same")).status == checks.FAIL
-    assert conv.CONV2D.run(lambda f, h: by_sum(f, h)[:-1]).status == checks.FAIL
+    def correlation(f, h):  # forgot the flip
+        return np.array([[np.sum(f[i:i + h.shape[0], j:j + h.shape[1]] * h)
+                          for j in range(f.shape[1] - h.shape[1] + 1)]
+                         for i in range(f.shape[0] - h.shape[0] + 1)])
+
+    wrong = {"no flip": correlation, "int buffer": int_buffer, "in place": flips_in_place,
+             "rows only flipped": lambda f, h: correlation(f, h[::-1]),
+             "transposed kernel": lambda f, h: _conv_by_sum(f, h.T),
+             "one row short": lambda f, h: _conv_by_sum(f, h)[:-1],
+             "same size": lambda f, h: ss.convolve2d(f, h, "same"),
+             "helper": lambda f, h: conv.conv2d(f, h, "valid"),
+             "helper via core": lambda f, h: __import__("helpers.conv.core").conv.core.conv2d(f, h, "valid"),
+             "reference via exercises": lambda f, h: conv.exercises.conv2d_valid(f, h)}
+    for name, fn in wrong.items():
+        result = conv.CONV2D.run(fn)
+        assert result.status in (checks.FAIL, checks.ERROR), name
+        assert "expected" not in result.message, name  # the answer is never printed
+    assert "in place" in conv.CONV2D.run(flips_in_place).message
+    assert "write it yourself" in conv.CONV2D.run(wrong["helper"]).message
+    assert conv.conv2d(np.eye(3), np.ones((2, 2)), "valid").shape == (2, 2)  # helper restored
 
 
-def test_circulant_exercise_rejects_the_transposed_matrix():
+def test_conv2d_exercise_cases_hold_non_integer_floats():
+    cases = conv.CONV2D.cases(np.random.default_rng(conv.CONV2D.seed))
+    assert all(np.any(f != np.round(f)) or np.any(h != np.round(h)) for f, h in cases)
+    outs = [conv.conv2d_valid(f, h) for f, h in cases]
+    assert all(np.any(o != np.round(o)) for o in outs)  # an int buffer would change every case
+    assert any(h.shape[0] != h.shape[1] for _, h in cases)  # non-square kernels
+    assert any(not np.allclose(h, h[::-1, ::-1]) for _, h in cases)  # asymmetric kernels
+
+
+def test_circulant_exercise_passes_the_reference_and_rejects_wrong_answers():
     assert conv.CIRCULANT.run(conv.circulant).status == checks.PASS
-    assert conv.CIRCULANT.run(lambda h, n: scipy.linalg.circulant(np.r_[h, np.zeros(n - len(h))])).passed
-    assert conv.CIRCULANT.run(lambda h, n: conv.circulant(h, n).T).status == checks.FAIL
-    assert conv.CIRCULANT.run(lambda h, n: conv.circulant(h[::-1], n)).status == checks.FAIL
-    assert conv.CIRCULANT.run(lambda h, n: conv.circulant(h, n)[:, :-1]).status == checks.FAIL
-
-    def stub(h, n):
-        raise NotImplementedError
-
     assert conv.CIRCULANT.run(stub).status == checks.NOT_IMPLEMENTED
 
+    def by_columns(h, n):  # an independent solution: column j is the convolution of e_j
+        return np.stack([conv.conv1d(e, h, "full", "circular")[:n] for e in np.eye(n)], axis=1)
 
-def test_output_shape_exercise_rejects_off_by_one_and_ignored_stride():
-    assert conv.OUTPUT_SHAPE.run(conv.valid_output_shape).status == checks.PASS
-    assert conv.valid_output_shape((28, 28), (5, 5)) == (24, 24)  # LeNet-5's C1 maps
-    assert conv.valid_output_shape((224, 224), (11, 11), 4) == (54, 54)
-    wrong = [lambda a, b, s=1: (a[0] - b[0], a[1] - b[1]),
-             lambda a, b, s=1: (a[0] - b[0] + 1, a[1] - b[1] + 1),
-             lambda a, b, s=1: (a[0] + b[0] - 1, a[1] + b[1] - 1),
-             lambda a, b, s=1: (-(-(a[0] - b[0]) // s) + 1, -(-(a[1] - b[1]) // s) + 1)]
-    for fn in wrong:
-        assert conv.OUTPUT_SHAPE.run(fn).status == checks.FAIL
+    assert conv.CIRCULANT.run(by_columns).status == checks.PASS
 
-    def stub(image_shape, kernel_shape, stride=1):
-        raise NotImplementedError
+    def int_buffer(h, n):
+        C = np.zeros((n, n), dtype=int)
+        for i in range(n):
+            for j in range(n):
+                C[i, j] = np.r_[h, np.zeros(n - len(h))][(i - j) % n]
+        return C
 
-    assert conv.OUTPUT_SHAPE.run(stub).status == checks.NOT_IMPLEMENTED
+    wrong = {"transposed": lambda h, n: conv.circulant(h, n).T,
+             "reversed h": lambda h, n: conv.circulant(h[::-1], n),
+             "one column short": lambda h, n: conv.circulant(h, n)[:, :-1],
+             "int buffer": int_buffer,
+             "no wrap": lambda h, n: np.tril(conv.circulant(h, n)) if n > len(h) else conv.circulant(h, n).T,
+             "scipy": lambda h, n: scipy.linalg.circulant(np.r_[h, np.zeros(n - len(h))]),
+             "helper": lambda h, n: conv.circulant(h, n),
+             "operator_matrix": lambda h, n: conv.operator_matrix(
+                 lambda x: conv.conv1d(x, h, "full", "circular")[:n], (n,))}
+    for name, fn in wrong.items():
+        result = conv.CIRCULANT.run(fn)
+        assert result.status in (checks.FAIL, checks.ERROR), name
+        assert "expected" not in result.message, name  # the matrix itself is never printed
+    assert conv.circulant([1.0, 2.0], 3).shape == (3, 3)  # helpers restored afterwards
+
+
+def test_receptive_field_exercise_passes_the_reference_and_rejects_wrong_answers():
+    assert conv.RECEPTIVE_FIELD.run(conv.receptive_field).status == checks.PASS
+    assert conv.RECEPTIVE_FIELD.run(stub).status == checks.NOT_IMPLEMENTED
+
+    def by_gradient(layers):  # independent: measure the field's extent by back-propagation
+        seen = np.flatnonzero(conv.cnn.receptive_field_by_gradient(layers, n=256))
+        return int(seen[-1] - seen[0] + 1)
+
+    assert conv.RECEPTIVE_FIELD.run(by_gradient).status == checks.PASS
+
+    def jump_updated_first(layers):  # multiplies the stride in before using it
+        r, jump = 1, 1
+        for k, s in layers:
+            jump *= s
+            r += (k - 1) * jump
+        return r
+
+    wrong = {"ignores strides": lambda layers: 1 + sum(k - 1 for k, _ in layers),
+             "jump updated first": jump_updated_first,
+             "sum of kernels": lambda layers: sum(k for k, _ in layers) or 1,
+             "float": lambda layers: float(by_gradient(layers)),
+             "helper": lambda layers: conv.receptive_field(layers),
+             "helper (list)": lambda layers: conv.receptive_fields(layers)[-1]}
+    for name, fn in wrong.items():
+        result = conv.RECEPTIVE_FIELD.run(fn)
+        assert result.status in (checks.FAIL, checks.ERROR), name
+        assert "expected" not in result.message, name
+    assert conv.receptive_field([(3, 1)]) == 3  # restored
 
 
 # ---------------------------------------------------------------- playgrounds
@@ -475,22 +642,31 @@ def test_pooling_view_at_the_slider_extremes(k, s):
         assert np.all(view["blur"] <= x.max() + 1e-12) and np.all(view["max"] >= x.min())
 
 
-def test_pooling_playground_builds_and_updates_at_extremes():
+def test_pooling_playground_builds_and_draws_what_the_view_computes():
     w = conv.pooling_playground()
+    lines = w.fig.axes[0].get_lines()
     for signal in w.controls["signal"].options:
-        for k in (2, 4):
-            for s in (0, 15):
+        for k in (2, 3, 4):
+            for s in (0, 1, 15):
                 w.controls["signal"].value, w.controls["k"].value = signal, k
                 w.controls["shift"].value = s
                 view = w.update()
-                assert len(view["max"]) == 16 // k
+                x = np.roll(view["input"], -s)  # the unshifted signal
+                xs = np.roll(x, s)
+                n = 16 // k
+                np.testing.assert_array_equal(view["max"], xs[:n * k].reshape(n, k).max(axis=1))
+                np.testing.assert_array_equal(lines[0].get_ydata(), xs)  # input drawn
+                np.testing.assert_array_equal(lines[1].get_ydata(), view["max"])
+                np.testing.assert_array_equal(lines[2].get_ydata(), view["blur"])
+                np.testing.assert_allclose(lines[1].get_xdata(), k * np.arange(n) + (k - 1) / 2)
     w.canvas.draw()
 
 
 def test_building_a_playground_leaves_pyplots_backend_alone():
-    import matplotlib
-    import matplotlib.pyplot as plt
-    before = matplotlib.get_backend()
-    conv.playground()
-    conv.pooling_playground()
-    assert matplotlib.get_backend() == plt.get_backend() == before
+    """Run in a fresh interpreter: earlier tests may already have imported ipympl."""
+    code = ("import matplotlib; matplotlib.use('agg'); import matplotlib.pyplot as plt; "
+            "from helpers import conv; conv.playground(); conv.pooling_playground(); "
+            "print(matplotlib.get_backend(), type(plt.figure().canvas).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert out.split() == ["agg", "FigureCanvasAgg"]

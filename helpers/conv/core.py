@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from helpers import plotting
+from helpers import plotting, validate
 
 MODES = ("full", "same", "valid")
 BOUNDARIES = ("zero", "circular")
@@ -28,54 +28,31 @@ Op = Callable[[np.ndarray], np.ndarray]
 
 
 # ---------------------------------------------------------------- input checks
-def _array(x, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    """``x`` as a finite float array with the given number of dimensions, or a clear error."""
-    ndims = (ndim,) if isinstance(ndim, int) else ndim
-    arr = np.asarray(x) if not isinstance(x, (str, bytes)) else np.asarray(None, dtype=object)
-    if arr.dtype == object or np.iscomplexobj(arr) or not (
-            np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must be a real numeric array, got {type(x).__name__}")
-    if arr.ndim not in ndims:
-        want = " or ".join(f"{d}-D" for d in ndims)
-        raise ValueError(f"{name} must be a {want} array, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite values, got NaN or inf")
-    return arr
+def grid_shape(shape, name: str = "shape") -> tuple[int, ...]:
+    """``shape`` as a tuple of 1 or 2 positive ints (numpy ints accepted).
+
+    A non-sequence or a non-integer entry (``5.5``, ``True``) -> ``TypeError``; the wrong number of
+    entries or an entry < 1 -> ``ValueError``; the message names ``name``.
+    """
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+        raise TypeError(f"{name} must be a tuple of 1 or 2 positive ints, got "
+                        f"{type(shape).__name__} {shape!r}")
+    if len(shape) not in (1, 2):
+        raise ValueError(f"{name} must be a tuple of 1 or 2 positive ints, got {tuple(shape)!r}")
+    return tuple(validate.integer(s, f"{name}[{i}]", min=1) for i, s in enumerate(shape))
 
 
-def _choice(value, name: str, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
-    return value
-
-
-def _int(value, name: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be an int in [{low}, {high}], got {value}")
-    return int(value)
-
-
-def _shape(shape, name: str = "shape") -> tuple[int, ...]:
-    try:
-        shape = tuple(int(s) for s in shape)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a tuple of 1 or 2 positive ints, got {shape!r}") from None
-    if len(shape) not in (1, 2) or min(shape) < 1:
-        raise ValueError(f"{name} must be a tuple of 1 or 2 positive ints, got {shape!r}")
-    return shape
+def _signal(x, name: str, ndim) -> np.ndarray:
+    """``x`` as a non-empty finite float64 array of rank ``ndim`` (``validate.array``)."""
+    return validate.array(x, name, ndim=ndim, min_size=1)
 
 
 # ---------------------------------------------------------------- convolution
 def _filter(f, h, mode: str, boundary: str, flip: bool, ndim: int) -> np.ndarray:
     """Shared body of the four public filters (2-D internally; 1-D is a 1-row image)."""
-    f, h = _array(f, "f", ndim), _array(h, "h", ndim)
-    _choice(mode, "mode", MODES)
-    _choice(boundary, "boundary", BOUNDARIES)
+    f, h = _signal(f, "f", ndim), _signal(h, "h", ndim)
+    validate.choice(mode, "mode", MODES)
+    validate.choice(boundary, "boundary", BOUNDARIES)
     if mode == "valid" and any(k > m for k, m in zip(h.shape, f.shape)):
         raise ValueError(f"h must fit inside f in mode='valid': h has shape {h.shape}, "
                          f"f has shape {f.shape}")
@@ -145,11 +122,11 @@ def conv_layer(x, weight, bias=None, mode: str = "valid") -> np.ndarray:
     ``x (N, H, W)`` N input channels, ``weight (M, N, K, L)`` one kernel per (output, input)
     pair, ``bias (M,)``: ``out[m] = sum_n correlate2d(x[n], weight[m, n]) + bias[m]``.
     """
-    x, weight = _array(x, "x", 3), _array(weight, "weight", 4)
+    x, weight = _signal(x, "x", 3), _signal(weight, "weight", 4)
     if weight.shape[1] != x.shape[0]:
         raise ValueError(f"weight must have shape (M, {x.shape[0]}, K, L) for x with "
                          f"{x.shape[0]} channels, got {weight.shape}")
-    b = np.zeros(len(weight)) if bias is None else _array(bias, "bias", 1)
+    b = np.zeros(len(weight)) if bias is None else _signal(bias, "bias", 1)
     if b.shape != (len(weight),):
         raise ValueError(f"bias must have shape ({len(weight)},), got {b.shape}")
     return np.stack([sum(correlate2d(x[n], w[n], mode) for n in range(len(x))) + b_m
@@ -163,11 +140,11 @@ def shift(f, dy: int, dx: int | None = None, boundary: str = "circular") -> np.n
     ``boundary="circular"`` wraps around; ``"zero"`` fills with 0. For a 1-D ``f`` use
     ``shift(f, s)``: ``S(f)[x] = f[x - s]``.
     """
-    f = _array(f, "f", (1, 2))
-    _choice(boundary, "boundary", BOUNDARIES)
+    f = _signal(f, "f", (1, 2))
+    validate.choice(boundary, "boundary", BOUNDARIES)
     if f.ndim == 1 and dx not in (None, 0):
         raise ValueError(f"dx must be None for a 1-D f (use shift(f, s)), got {dx!r}")
-    offsets = (_int(dy, "dy"), _int(0 if dx is None else dx, "dx"))[: f.ndim]
+    offsets = (validate.integer(dy, "dy"), validate.integer(0 if dx is None else dx, "dx"))[: f.ndim]
     out = np.roll(f, offsets, axis=tuple(range(f.ndim)))
     if boundary == "zero":  # blank what wrapped around
         for axis, d in enumerate(offsets):
@@ -183,17 +160,16 @@ def dirac(shape, m: int = 0, n: int = 0) -> np.ndarray:
     The centre ``((M-1)//2, (N-1)//2)`` is the origin (0, 0), as in sums from -M/2 to M/2.
     For a 1-D ``shape=(M,)`` only ``m`` is used.
     """
-    shape = _shape(shape)
+    shape = grid_shape(shape)
     d = np.zeros(shape)
     centre = tuple((s - 1) // 2 for s in shape)
-    offset = (_int(m, "m"), _int(n, "n"))[: len(shape)]
+    offset = (validate.integer(m, "m"), validate.integer(n, "n"))[: len(shape)]
     d[tuple((c + o) % s for c, o, s in zip(centre, offset, shape))] = 1.0
     return d
 
 
 def _apply(op: Op, f: np.ndarray) -> np.ndarray:
-    if not callable(op):
-        raise TypeError(f"op must be a function f -> array, got {type(op).__name__}")
+    validate.function(op, "op")
     out = np.asarray(op(f), dtype=float)
     if not np.all(np.isfinite(out)):
         raise ValueError("op must return finite values, got NaN or inf")
@@ -214,7 +190,7 @@ def operator_matrix(op: Op, shape) -> np.ndarray:
 
     Column j is ``op(e_j).ravel()`` for the j-th basis image ``e_j`` (row-major); Q = prod(shape).
     """
-    shape = _shape(shape)
+    shape = grid_shape(shape)
     Q = int(np.prod(shape))
     if Q > 4096:
         raise ValueError(f"shape must have at most 4096 entries for a dense matrix, got {shape}")
@@ -223,13 +199,15 @@ def operator_matrix(op: Op, shape) -> np.ndarray:
 
 
 def _random_inputs(shape, trials: int, seed: int):
-    shape = _shape(shape)
-    return shape, np.random.default_rng(_int(seed, "seed")), _int(trials, "trials", 1)
+    shape = grid_shape(shape)
+    rng = np.random.default_rng(validate.integer(seed, "seed", min=0))
+    return shape, rng, validate.integer(trials, "trials", min=1)
 
 
 def is_linear(op: Op, shape, trials: int = 5, seed: int = 0, rtol: float = 1e-9) -> bool:
     """Test ``op(a f + b g) == a op(f) + b op(g)`` on random f, g (shape ``shape``) and scalars a, b."""
     shape, rng, trials = _random_inputs(shape, trials, seed)
+    rtol = validate.real(rtol, "rtol", min=0)
     for _ in range(trials):
         f, g = rng.normal(size=shape), rng.normal(size=shape)
         a, b = rng.normal(size=2)
@@ -241,18 +219,35 @@ def is_linear(op: Op, shape, trials: int = 5, seed: int = 0, rtol: float = 1e-9)
 
 
 def is_shift_equivariant(op: Op, shape, boundary: str = "circular", shifts=None, trials: int = 3,
-                         seed: int = 0, rtol: float = 1e-9) -> bool:
-    """Test ``op(S f) == S op(f)`` for random f and every shift S in ``shifts``.
+                         seed: int = 0, rtol: float = 1e-9, stride: int = 1) -> bool:
+    """Test ``op(S_t f) == S_{t/stride} op(f)`` for random f and every shift t in ``shifts``.
 
-    Default shifts include odd shifts along each axis: (1, 0), (0, 1), (1, 1), (-1, 2), (3, -2)
-    in 2-D and 1, -1, 2, 3 in 1-D. With ``boundary="zero"`` shifts fill with zeros and the random
-    inputs vanish outside the central half of the grid, so that nothing is pushed off the edge.
+    ``stride=1`` (a map that keeps the grid): the output must shift exactly as the input.
+    ``stride=s`` (a map that subsamples by s, like max-pooling with window and stride s; the output
+    has shape ``shape // s``): equivariance can only hold for shifts by multiples of s, and the
+    output then moves by ``t / s``. So every shift must be a multiple of the stride (else
+    ``ValueError``); the default shifts are ``s`` times (1, 0), (0, 1), (1, 1), (-1, 2), (3, -2) in
+    2-D and 1, -1, 2, 3 in 1-D. How far a strided map is from equivariance under one-pixel shifts
+    is measured by :func:`helpers.conv.pooling.shift_deviation` instead.
+    With ``boundary="zero"`` shifts fill with zeros and the random inputs vanish outside the
+    central half of the grid, so that nothing is pushed off the edge.
+    An output whose shape is not ``shape // stride`` raises ``ValueError``.
     """
     shape, rng, trials = _random_inputs(shape, trials, seed)
-    _choice(boundary, "boundary", BOUNDARIES)
+    validate.choice(boundary, "boundary", BOUNDARIES)
+    stride = validate.integer(stride, "stride", min=1)
+    rtol = validate.real(rtol, "rtol", min=0)
+    if any(n % stride for n in shape):
+        raise ValueError(f"shape must be divisible by stride={stride}, got {shape}")
     if shifts is None:
-        shifts = [(1,), (-1,), (2,), (3,)] if len(shape) == 1 else [
+        base = [(1,), (-1,), (2,), (3,)] if len(shape) == 1 else [
             (1, 0), (0, 1), (1, 1), (-1, 2), (3, -2)]
+        shifts = [tuple(stride * t for t in s) for s in base]
+    shifts = [tuple(validate.integer(t, "shifts entry") for t in np.atleast_1d(s)) for s in shifts]
+    if any(len(s) != len(shape) or any(t % stride for t in s) for s in shifts):
+        raise ValueError(f"shifts must hold {len(shape)}-tuples of multiples of stride={stride}, "
+                         f"got {shifts}")
+    out_shape = tuple(n // stride for n in shape)
     mask = np.ones(shape)
     if boundary == "zero":
         mask = np.zeros(shape)
@@ -260,14 +255,30 @@ def is_shift_equivariant(op: Op, shape, boundary: str = "circular", shifts=None,
     for _ in range(trials):
         f = rng.normal(size=shape) * mask
         out = _apply(op, f)
+        if out.shape != out_shape:
+            raise ValueError(f"op must return an array of shape {out_shape} (input {shape} // "
+                             f"stride {stride}), got {out.shape}; pass the map's stride")
         for s in shifts:
-            s = tuple(np.atleast_1d(s))
             lhs = _apply(op, shift(f, *s, boundary=boundary))
-            rhs = shift(out, *s, boundary=boundary) if out.ndim == len(shape) else None
-            if rhs is None or lhs.shape != rhs.shape or not np.allclose(
-                    lhs, rhs, rtol=0, atol=rtol * (1.0 + np.max(np.abs(out)))):
+            rhs = shift(out, *(t // stride for t in s), boundary=boundary)
+            if not np.allclose(lhs, rhs, rtol=0, atol=rtol * (1.0 + np.max(np.abs(out)))):
                 return False
     return True
+
+
+def fft_conv2d(f, h) -> np.ndarray:
+    """Circular "same" convolution computed by the FFT (the convolution theorem).
+
+    The discrete Fourier transform turns a circular convolution into a pointwise product:
+    ``y = ifft2(fft2(f) · fft2(h zero-padded to f's shape))`` is ``y[x] = sum_m h[m] f[(x - m) mod M]``.
+    Rolled by ``(K-1)//2, (L-1)//2`` it equals ``conv2d(f, h, "same", "circular")``
+    for ``f (M, N)``, ``h (K, L)`` with ``K <= M``, ``L <= N``.
+    """
+    f, h = _signal(f, "f", 2), _signal(h, "h", 2)
+    if h.shape[0] > f.shape[0] or h.shape[1] > f.shape[1]:
+        raise ValueError(f"h must fit inside f, got h {h.shape} and f {f.shape}")
+    y = np.real(np.fft.ifft2(np.fft.fft2(f) * np.fft.fft2(h, s=f.shape)))
+    return np.roll(y, (-((h.shape[0] - 1) // 2), -((h.shape[1] - 1) // 2)), axis=(0, 1))
 
 
 def make_black_box(shape, seed: int = 0) -> Op:
@@ -276,65 +287,21 @@ def make_black_box(shape, seed: int = 0) -> Op:
     It is computed with the FFT (pointwise product of spectra), not with a convolution sum,
     so measuring its impulse response and convolving is an independent check.
     """
-    shape = _shape(shape)
+    shape = grid_shape(shape)
     if len(shape) != 2 or min(shape) < 5:
         raise ValueError(f"shape must be 2-D with both sizes >= 5, got {shape}")
-    rng = np.random.default_rng(_int(seed, "seed"))
+    rng = np.random.default_rng(validate.integer(seed, "seed"))
     hidden = np.zeros(shape)
     hidden[:5, :5] = rng.normal(size=(5, 5))
     spectrum = np.fft.fft2(np.roll(hidden, (-2, -2), axis=(0, 1)))
 
     def black_box(f: np.ndarray) -> np.ndarray:
-        f = _array(f, "f", 2)
+        f = _signal(f, "f", 2)
         if f.shape != shape:
             raise ValueError(f"f must have shape {shape}, got {f.shape}")
         return np.real(np.fft.ifft2(np.fft.fft2(f) * spectrum))
 
     return black_box
-
-
-# ---------------------------------------------------------------- pooling (after R. Zhang, 2019)
-def max_pool1d(x, k: int) -> np.ndarray:
-    """Max-pooling with window and stride k: ``y[i] = max(x[k i], ..., x[k i + k - 1])``.
-
-    ``x (n,)`` -> ``y (n // k,)``; a remainder shorter than k is dropped (as in PyTorch).
-    """
-    x = _array(x, "x", 1)
-    k = _int(k, "k", 1, len(x))
-    n = len(x) // k
-    return x[: n * k].reshape(n, k).max(axis=1)
-
-
-def blur_pool1d(x, k: int, blur=(1.0, 2.0, 1.0)) -> np.ndarray:
-    """Antialiased max-pooling (Zhang's MaxBlurPool): dense max, low-pass blur, then subsample.
-
-    ``d[i] = max(x[i], ..., x[i + k - 1])`` (stride 1, circular), ``b = d * blur / sum(blur)``
-    (circular convolution), ``y = b[::k]`` -> ``y (n // k,)``. With ``blur=(1,)`` it equals
-    :func:`max_pool1d`.
-    """
-    x = _array(x, "x", 1)
-    k = _int(k, "k", 1, len(x))
-    blur = _array(blur, "blur", 1)
-    if blur.sum() <= 0:
-        raise ValueError(f"blur must have a positive sum, got {blur.sum()}")
-    dense = np.max(np.stack([np.roll(x, -j) for j in range(k)]), axis=0)
-    smooth = conv1d(dense, blur / blur.sum(), mode="same", boundary="circular")
-    return smooth[::k][: len(x) // k]
-
-
-def shift_deviation(pool: Op, x, shifts=None) -> np.ndarray:
-    """How far ``pool(S_s x)`` is from being a shifted copy of ``pool(x)``, for each shift s.
-
-    ``dev[s] = min_d ||pool(S_s x) - S_d pool(x)|| / ||pool(x)||`` (circular shifts, 2-norm);
-    0 means the output just moved. ``shifts`` defaults to ``0 .. len(x) - 1``.
-    """
-    x = _array(x, "x", 1)
-    shifts = range(len(x)) if shifts is None else shifts
-    y0 = _apply(pool, x)
-    copies = np.stack([np.roll(y0, d) for d in range(len(y0))])
-    norm = max(float(np.linalg.norm(y0)), 1e-12)
-    return np.array([np.min(np.linalg.norm(copies - _apply(pool, shift(x, _int(s, "shift"))),
-                                           axis=1)) / norm for s in shifts])
 
 
 # ---------------------------------------------------------------- template matching (after C. Wolf)
@@ -345,7 +312,7 @@ def match_template(image, template) -> np.ndarray:
     window ``I_w`` with top-left corner (i, j): +1 for a perfect match up to brightness and
     contrast, 0 where the window is flat.
     """
-    image, template = _array(image, "image", 2), _array(template, "template", 2)
+    image, template = _signal(image, "image", 2), _signal(template, "template", 2)
     if any(t > i for t, i in zip(template.shape, image.shape)):
         raise ValueError(f"template must fit inside image: template has shape {template.shape}, "
                          f"image has shape {image.shape}")
@@ -374,9 +341,17 @@ KERNELS = {
 }
 
 
-def imshow(ax, a, title: str = "", signed: bool = False, vmax: float | None = None):
-    """Show an image on ``ax`` without ticks: grey for intensities, blue-white-red for signed values."""
-    a = np.asarray(a, dtype=float)
+def imshow(ax, a, title: str = "", signed: bool = False, vmax: float | None = None,
+           colorbar: bool | None = None):
+    """Show an image on ``ax`` without ticks: grey for intensities, blue-white-red for signed values.
+
+    A signed map gets a colour bar by default (``colorbar=None`` means ``signed``), so that the
+    reader can tell which colour is positive and how large the values are.
+    """
+    validate.axes(ax, "ax")
+    a = validate.array(a, "a", ndim=2, min_size=1, finite=False)
+    if vmax is not None:
+        vmax = validate.real(vmax, "vmax", min=0, min_open=True)
     if signed:
         vmax = vmax or float(np.max(np.abs(a[np.isfinite(a)]), initial=0)) or 1.0
         im = ax.imshow(a, cmap=plotting.DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest")
@@ -385,4 +360,6 @@ def imshow(ax, a, title: str = "", signed: bool = False, vmax: float | None = No
                        interpolation="nearest")
     ax.set(title=title, xticks=[], yticks=[])
     ax.grid(False)
+    if signed if colorbar is None else validate.boolean(colorbar, "colorbar"):
+        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
     return im

@@ -1,4 +1,4 @@
-"""The two playgrounds of lecture 04: equivariance of a filter, and pooling vs shifts.
+"""The two playgrounds of lecture 04 (module named after what it holds: widgets): equivariance of a filter, and pooling vs shifts.
 
 Each has a pure update function (``equivariance_view``, ``pooling_view``: parameters -> arrays),
 tested at the slider extremes, and a builder that returns the top widget with ``.update``,
@@ -12,9 +12,9 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers import data, plotting, widgets
-from helpers.conv.core import (BOUNDARIES, KERNELS, _array, _choice, blur_pool1d, conv2d,
-                               correlate2d, imshow, max_pool1d, shift, shift_deviation)
+from helpers import data, plotting, validate, widgets
+from helpers.conv.core import BOUNDARIES, KERNELS, conv2d, correlate2d, imshow, shift
+from helpers.conv.pooling import blur_pool1d, max_pool1d, shift_deviation
 
 OPERATIONS = ("convolution", "correlation")
 
@@ -53,7 +53,7 @@ def equivariance_view(f, h, dy: int, dx: int, boundary: str = "circular",
     Returns ``input = S f``, ``output = φ(S f)``, ``difference = φ(S f) - S φ(f)`` (all ``(M, N)``)
     and ``max_diff`` (0 up to rounding when φ is shift-equivariant for this boundary).
     """
-    _choice(operation, "operation", OPERATIONS)
+    validate.choice(operation, "operation", OPERATIONS)
     filt = conv2d if operation == "convolution" else correlate2d
     shifted = shift(f, dy, dx, boundary)
     out = filt(shifted, h, "same", boundary)
@@ -121,7 +121,7 @@ def toy_signal(n: int = 16) -> np.ndarray:
 
 def pooling_view(x, s: int, k: int, blur=(1.0, 2.0, 1.0)) -> dict:
     """Shift ``x (n,)`` circularly by s, then max-pool and blur-pool it with window/stride k."""
-    xs = shift(_array(x, "x", 1), s)
+    xs = shift(validate.array(x, "x", ndim=1, min_size=1), validate.integer(s, "s"))
     return {"input": xs, "max": max_pool1d(xs, k), "blur": blur_pool1d(xs, k, blur)}
 
 
