@@ -42,8 +42,8 @@ lab: $(VENV)/.base-installed  ## open JupyterLab at the course root (e.g. make l
 test: $(VENV)/.test-installed  ## unit tests + nbval over every notebook + student copies
 	$(PY) -m pytest -n 2 --dist loadfile
 
-student: $(VENV)/.base-installed  ## student copies (solutions removed) into student/
-	$(PY) -m helpers.student notebooks student
+student: $(VENV)/.base-installed  ## student copies into student/ (keeps existing ones; FORCE=1 overwrites)
+	$(PY) -m helpers.student notebooks student $(if $(FORCE),--force)
 
 execute: $(VENV)/.base-installed  ## re-execute every notebook in place (store outputs)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \

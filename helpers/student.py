@@ -16,7 +16,8 @@ function and "Run All" reaches the end. A student copy gives nothing away:
 - a cell tagged ``solution-reveal`` (one that prints or shows an exercise's answer) becomes a
   short markdown cell saying that the solution is discussed in class.
 
-Usage: ``python -m helpers.student notebooks student`` (what ``make student`` runs).
+Usage: ``python -m helpers.student notebooks student [--force]`` (what ``make student`` runs).
+Existing copies (a student's work) are kept unless ``--force`` is given.
 """
 
 from __future__ import annotations
@@ -81,8 +82,13 @@ def student_notebook(nb: dict) -> dict:
     return nb
 
 
-def write_student_copies(src_dir: str | Path, dst_dir: str | Path) -> list[Path]:
-    """Write a student copy of every ``*.ipynb`` in ``src_dir`` into ``dst_dir``."""
+def write_student_copies(src_dir: str | Path, dst_dir: str | Path,
+                         force: bool = False) -> list[Path]:
+    """Write a student copy of every ``*.ipynb`` in ``src_dir`` into ``dst_dir``.
+
+    A copy that already exists holds a student's work: it is kept unless ``force`` is True
+    (delete one copy and run again to get that notebook back clean). Returns the paths written.
+    """
     src_dir, dst_dir = Path(src_dir), Path(dst_dir)
     if not src_dir.is_dir():
         raise ValueError(f"src_dir must be a folder of notebooks, got {src_dir}")
@@ -91,6 +97,8 @@ def write_student_copies(src_dir: str | Path, dst_dir: str | Path) -> list[Path]
     for path in sorted(src_dir.glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         out = dst_dir / path.name
+        if out.exists() and not force:
+            continue
         out.write_text(json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n",
                        encoding="utf-8")
         written.append(out)
@@ -98,6 +106,12 @@ def write_student_copies(src_dir: str | Path, dst_dir: str | Path) -> list[Path]
 
 
 if __name__ == "__main__":
-    src, dst = (sys.argv[1:3] + ["notebooks", "student"][len(sys.argv[1:3]):])
-    for p in write_student_copies(src, dst):
+    args = [a for a in sys.argv[1:] if a != "--force"]
+    src, dst = (args[:2] + ["notebooks", "student"][len(args[:2]):])
+    written = write_student_copies(src, dst, force="--force" in sys.argv)
+    for p in written:
         print(f"wrote {p}")
+    kept = len(list(Path(src).glob("*.ipynb"))) - len(written)
+    if kept:
+        print(f"kept {kept} existing copies in {dst}/ (your work); delete one to get it back "
+              f"clean, or use --force (make student FORCE=1) to overwrite them all")

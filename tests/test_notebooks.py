@@ -51,6 +51,11 @@ def test_write_student_copies(tmp_path):
     [out] = write_student_copies(tmp_path / "src", tmp_path / "dst")
     cell = _load(out)["cells"][0]
     assert STUB in _src(cell) and BEGIN not in _src(cell) and cell["outputs"] == []
+    out.write_text("my work")  # a student's copy is never overwritten by accident
+    assert write_student_copies(tmp_path / "src", tmp_path / "dst") == []
+    assert out.read_text() == "my work"
+    assert write_student_copies(tmp_path / "src", tmp_path / "dst", force=True) == [out]
+    assert STUB in out.read_text()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
