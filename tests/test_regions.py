@@ -15,7 +15,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import checks, regions
+from helpers import checks, regions, widgets
 from helpers import playground as pgmod
 
 matplotlib.use("Agg")
@@ -476,25 +476,42 @@ def test_bad_nets_and_arguments():
         regions.regions_2d(net, BOX, tol=0.5)
     with pytest.raises(ValueError, match="lo and hi"):
         regions.count_regions_1d(regions.sawtooth_net(2), 1, 0)
-    with pytest.raises(ValueError, match="lo and hi must be numbers"):
+    with pytest.raises(TypeError, match="lo must be a real number"):
         regions.count_regions_1d(regions.sawtooth_net(2), "a", 1)
-    with pytest.raises(ValueError, match="X must have shape"):
+    with pytest.raises(ValueError, match="X must be 2-dimensional"):
         regions.activation_patterns(net, np.zeros(3))
+    with pytest.raises(ValueError, match="X must contain only finite"):
+        regions.activation_patterns(net, np.array([[0.0, np.nan]]))
+    with pytest.raises(TypeError, match="resolution must be an integer"):
+        regions.count_patterns_grid(net, BOX, 10.0)
+    with pytest.raises(TypeError, match="tol must be a real number"):
+        regions.regions_2d(net, BOX, tol="1e-9")
 
 
 def test_bad_arguments_of_bounds_and_builders():
-    with pytest.raises(ValueError, match="m must be an int >= 0"):
+    with pytest.raises(ValueError, match="m must be >= 0"):
         regions.zaslavsky(-1)
-    with pytest.raises(TypeError, match="n must be an int"):
+    with pytest.raises(TypeError, match="n must be an integer, got float 2.0"):
         regions.zaslavsky(3, 2.0)
+    assert regions.zaslavsky(np.int64(4), np.int32(2)) == 11  # numpy integers are accepted
     with pytest.raises(ValueError, match="widths"):
         regions.max_regions([2])
     with pytest.raises(TypeError, match="widths"):
         regions.serra_bound(5)
-    with pytest.raises(ValueError, match=r"widths\[1\] must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"widths\[1\] must be >= 1"):
         regions.max_regions([2, 0])
-    with pytest.raises(ValueError, match="depth must be an int >= 1"):
+    with pytest.raises(TypeError, match=r"widths\[1\] must be an integer"):
+        regions.max_regions([2, 3.0])
+    with pytest.raises(ValueError, match="depth must be >= 1"):
         regions.sawtooth_net(0)
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        regions.sawtooth_net(2.0)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        regions.random_net([2, 3], seed=1.5)
+    with pytest.raises(TypeError, match="bias_std must be a real number"):
+        regions.random_net([2, 3], bias_std="0.5")
+    assert regions.count_regions_2d(regions.random_net([2, 3], seed=np.int64(1), bias_std=np.float32(0.5)),
+                                    BOX) >= 1
     with pytest.raises(ValueError, match="bias_std"):
         regions.random_net([2, 3], bias_std=-1.0)
     with pytest.raises(ValueError, match="budget"):
@@ -504,62 +521,445 @@ def test_bad_arguments_of_bounds_and_builders():
 # ------------------------------------------------------------------------- exercises
 
 
+def stub(*args):
+    raise NotImplementedError
+
+
+def relu(z):
+    return np.maximum(z, 0)
+
+
 def test_pattern_exercise_is_real():
     ex = regions.PATTERN
     assert ex.run(regions.pattern).passed
-    stub = lambda X, W, b: (_ for _ in ()).throw(NotImplementedError)  # noqa: E731
     assert ex.run(stub).status == checks.NOT_IMPLEMENTED
-    assert ex.run(lambda X, W, b: (X @ W.T + b >= 0).astype(int)).status == checks.FAIL  # ties
-    assert ex.run(lambda X, W, b: (X @ W.T - b > 0).astype(int)).status == checks.FAIL  # sign
-    assert not ex.run(lambda X, W, b: (X @ W + b > 0).astype(int)).passed  # missing transpose
+
+    def deep(X, layers, tie_on=False, keep_negative=False, from_input=False, last_only=False):
+        h, bits = np.asarray(X, float), []
+        for W, b in layers:
+            z = (np.asarray(X, float) if from_input else h) @ np.asarray(W).T + b
+            bits.append(z >= 0 if tie_on else z > 0)
+            h = z if keep_negative else relu(z)
+        return np.concatenate(bits[-1:] if last_only else bits, axis=1).astype(int)
+
+    wrong = {"ties on": dict(tie_on=True), "no ReLU between layers": dict(keep_negative=True),
+             "X fed to every layer": dict(from_input=True), "last layer only": dict(last_only=True)}
+    for name, kw in wrong.items():
+        result = ex.run(lambda X, layers, kw=kw: deep(X, layers, **kw))
+        assert result.status in (checks.FAIL, checks.ERROR), name
+    assert ex.run(lambda X, layers: deep(X, layers[:1])).status == checks.FAIL  # first layer only
+    no_transpose = ex.run(lambda X, layers: np.concatenate(
+        [(X @ W + b > 0) for W, b in layers], axis=1).astype(int))
+    assert no_transpose.status in (checks.FAIL, checks.ERROR)
+    assert ex.run(lambda X, layers: deep(X, layers).astype(bool)).passed  # bools are 0/1 too
+    # calling the helpers that compute patterns is off limits while the check runs
+    cheat = ex.run(lambda X, layers: regions.pattern(X, layers))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
+
+    def via_torch(X, layers):
+        mods = []
+        for W, b in layers:
+            mods += [regions.nets._linear(W, b), torch.nn.ReLU()]
+        return regions.activation_patterns(torch.nn.Sequential(*mods), X).astype(int)
+
+    assert "write it yourself" in ex.run(via_torch).message
+    assert regions.pattern(np.zeros((1, 2)), [(np.eye(2), np.zeros(2))]).tolist() == [[0, 0]]
 
 
 def test_pattern_reference_agrees_with_torch_hooks():
     rng = np.random.default_rng(0)
-    W, b, X = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(50, 2))
-    np.testing.assert_array_equal(regions.pattern(X, W, b), torch_patterns(one_layer_net(W, b), X))
-    with pytest.raises(ValueError, match="W must have shape"):
-        regions.pattern(X, rng.normal(size=(4, 3)), b)
+    layers = [(rng.normal(size=(4, 2)), rng.normal(size=4)), (rng.normal(size=(3, 4)), rng.normal(size=3))]
+    X = rng.normal(size=(50, 2))
+    net = net_from(*layers, (np.ones((1, 3)), [0.0]))
+    np.testing.assert_array_equal(regions.pattern(X, layers), torch_patterns(net, X))
+    with pytest.raises(ValueError, match=r"layers\[1\]\[0\] \(W\) must have shape \(n, 4\)"):
+        regions.pattern(X, [layers[0], (rng.normal(size=(3, 5)), rng.normal(size=3))])
+    with pytest.raises(ValueError, match="X must contain only finite"):
+        regions.pattern(np.array([[np.nan, 0.0]]), layers)
+    with pytest.raises(TypeError, match="layers must be a list"):
+        regions.pattern(X, "W")
 
 
 def test_affine_piece_exercise_is_real():
     ex = regions.AFFINE_PIECE
     assert ex.run(regions.affine_piece).passed
-    assert ex.run(lambda *a: (_ for _ in ()).throw(NotImplementedError)).status == checks.NOT_IMPLEMENTED
-    assert ex.run(lambda W, b, w2, b2, on: (w2 @ W, float(w2 @ b + b2))).status == checks.FAIL  # no B
-    assert ex.run(lambda W, b, w2, b2, on: ((w2 * on) @ W, float((w2 * on) @ b))).status == checks.FAIL
+    assert ex.run(stub).status == checks.NOT_IMPLEMENTED
+
+    def compose(layers, w_out, b_out, on, mask=True, mask_bias=True, last_mask_only=False, out_bias=True):
+        d = np.asarray(layers[0][0]).shape[1]
+        A, c, used = np.eye(d), np.zeros(d), 0
+        for k, (W, b) in enumerate(layers):
+            m = np.asarray(on[used:used + len(b)], float) if mask else np.ones(len(b))
+            used += len(b)
+            if last_mask_only and k < len(layers) - 1:
+                m = np.ones(len(b))
+            A = m[:, None] * (W @ A)
+            c = m * (W @ c + b) if mask_bias else m * (W @ c) + b
+        return w_out @ A, float(w_out @ c + (b_out if out_bias else 0.0))
+
+    wrong = {"no mask": dict(mask=False), "bias not masked": dict(mask_bias=False),
+             "only the last layer masked": dict(last_mask_only=True), "b_out forgotten": dict(out_bias=False)}
+    for name, kw in wrong.items():
+        assert ex.run(lambda *a, kw=kw: compose(*a, **kw)).status == checks.FAIL, name
+    assert ex.run(compose).passed
+    cheat = ex.run(lambda *a: regions.affine_piece(*a))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
     # against torch: the masked net at random points equals a·x + c
     rng = np.random.default_rng(1)
-    W, b, w2, on = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=3), np.array([1, 0, 1])
-    a, c = regions.affine_piece(W, b, w2, 0.7, on)
-    net = net_from((W, b), (w2[None, :], [0.7]))
+    layers = [(rng.normal(size=(3, 2)), rng.normal(size=3)), (rng.normal(size=(4, 3)), rng.normal(size=4))]
+    w_out, on = rng.normal(size=4), np.array([1, 0, 1, 1, 1, 0, 0])
+    a, c = regions.affine_piece(layers, w_out, 0.7, on)
+    net = net_from(*layers, (w_out[None, :], [0.7]))
     X = rng.normal(size=(5, 2))
     np.testing.assert_allclose(masked_forward(net, X, on)[:, 0], X @ a + c, atol=1e-12)
     with pytest.raises(ValueError, match="on must contain only 0 and 1"):
-        regions.affine_piece(W, b, w2, 0.7, np.array([1, 2, 0]))
+        regions.affine_piece(layers, w_out, 0.7, np.array([1, 2, 0, 1, 1, 0, 0]))
+    with pytest.raises(ValueError, match=r"on must have shape \(7,\)"):
+        regions.affine_piece(layers, w_out, 0.7, np.ones(3))
 
 
-def test_region_bound_exercise_is_real():
-    ex = regions.REGION_BOUND
-    assert ex.run(regions.region_bound).passed
-    assert ex.run(lambda m, n: (_ for _ in ()).throw(NotImplementedError)).status == checks.NOT_IMPLEMENTED
-    assert ex.run(lambda m, n: sum(comb(m, i) for i in range(n))).status == checks.FAIL  # off by one
-    assert ex.run(lambda m, n: comb(m, 2) + m + 1).status == checks.FAIL  # the plane only
-    assert ex.run(lambda m, n: comb(m, n)).status == checks.FAIL
+def test_affine_piece_is_the_map_of_the_exact_regions():
+    net = regions.random_net([2, 5, 4], seed=7)
+    lins = [m for m in net if isinstance(m, torch.nn.Linear)]
+    layers = [(m.weight.detach().numpy(), m.bias.detach().numpy()) for m in lins[:-1]]
+    w_out, b_out = lins[-1].weight.detach().numpy()[0], float(lins[-1].bias.detach()[0])
+    for r in regions.regions_2d(net, BOX):
+        a, c = regions.affine_piece(layers, w_out, b_out, r.pattern.astype(int))
+        np.testing.assert_allclose(a, r.weight[0], atol=1e-10)
+        np.testing.assert_allclose(c, r.bias[0], atol=1e-10)
 
 
-def test_tent_exercise_is_real():
+def faces_of_lines(W, b):
+    """Regions of a line arrangement in the plane, counted exactly in a box holding every
+    crossing (independent of plane_regions: the exact polygon counter, and Euler's formula)."""
+    pts = [np.linalg.solve(np.array([W[i], W[j]]), -np.array([b[i], b[j]]))
+           for i, j in itertools.combinations(range(len(W)), 2)
+           if abs(np.linalg.det(np.array([W[i], W[j]]))) > 1e-9]
+    R = float(np.max(np.abs(pts))) + 2 if pts else 10.0
+    R = max(R, 2 + float(np.max(np.abs(b) / np.abs(W).sum(axis=1))))
+    return regions.count_regions_2d(one_layer_net(W, b), (-R, R, -R, R))
+
+
+def test_plane_regions_reference_against_the_exact_counter():
+    for W, b in regions.exercises._plane_cases(np.random.default_rng(3)):
+        assert regions.plane_regions(W, b) == faces_of_lines(W, b)
+    for seed in range(4):  # general position: Zaslavsky, and Euler's formula
+        W, b = random_lines(np.random.default_rng(seed), 5 + seed)
+        assert regions.plane_regions(W, b) == regions.zaslavsky(5 + seed) == euler_faces(W, b)
+    square = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    assert regions.plane_regions(square, [-1.0, 1.0, -1.0, 1.0]) == 9  # a noughts-and-crosses grid
+    with pytest.raises(ValueError, match="non-zero rows"):
+        regions.plane_regions([[0.0, 0.0]], [1.0])
+
+
+def test_plane_regions_exercise_is_real():
+    ex = regions.PLANE_REGIONS
+    assert ex.run(regions.plane_regions).passed
+    assert ex.run(stub).status == checks.NOT_IMPLEMENTED
+    assert ex.run(lambda W, b: comb(len(W), 2) + len(W) + 1).status == checks.FAIL  # general position only
+
+    def pairs(W, b):  # every non-parallel pair counted as its own crossing
+        n = sum(abs(np.linalg.det(np.array([W[i], W[j]]))) > 1e-12
+                for i, j in itertools.combinations(range(len(W)), 2))
+        return 1 + len(W) + n
+
+    assert ex.run(pairs).status == checks.FAIL  # misses lines through one point
+
+    def distinct_points(W, b):  # 1 + m + (number of distinct crossing points): misses multiplicity
+        pts = {tuple(np.round(np.linalg.solve(np.array([W[i], W[j]]), -np.array([b[i], b[j]])), 8))
+               for i, j in itertools.combinations(range(len(W)), 2)
+               if abs(np.linalg.det(np.array([W[i], W[j]]))) > 1e-12}
+        return 1 + len(W) + len(pts)
+
+    assert ex.run(distinct_points).status == checks.FAIL
+
+    def exact_equality(W, b):  # right idea, but points compared with ==: float noise splits them
+        count = 1
+        for j in range(len(W)):
+            pts = {tuple(np.linalg.solve(np.array([W[i], W[j]]), -np.array([b[i], b[j]])))
+                   for i in range(j) if abs(np.linalg.det(np.array([W[i], W[j]]))) > 1e-12}
+            count += 1 + len(pts)
+        return count
+
+    assert ex.run(exact_equality).status in (checks.PASS, checks.FAIL)  # documents the hint
+    cheat = ex.run(lambda W, b: regions.count_regions_2d(regions.two_layer_net(W, b), (-1e3, 1e3, -1e3, 1e3)))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
+
+
+def test_tent_exercise_is_structural():
     ex = regions.TENT
-    assert ex.run(regions.tent).passed
-    assert ex.run(lambda x: np.minimum(2 * x, 2 - 2 * x)).passed  # any correct tent on [0, 1]
-    assert ex.run(lambda x: (_ for _ in ()).throw(NotImplementedError)).status == checks.NOT_IMPLEMENTED
-    relu = lambda z: np.maximum(z, 0)  # noqa: E731
-    assert ex.run(lambda x: 2 * relu(x) - 2 * relu(x - 0.5)).status == checks.FAIL  # flat, not folded
-    assert ex.run(lambda x: relu(x) - 2 * relu(x - 0.5)).status == checks.FAIL  # half height
+    assert ex.run(regions.tent_params).passed
+    assert ex.run(stub).status == checks.NOT_IMPLEMENTED
+    # other correct nets: units swapped, scaled inside the ReLU
+    assert ex.run(lambda: ([2.0, 2.0], [-1.0, 0.0], [-2.0, 1.0], 0.0)).passed
+    assert ex.run(lambda: (np.array([4.0, 1.0]), np.array([0.0, -0.5]), np.array([0.5, -4.0]), 0)).passed
+    wrong = {
+        "flat, not folded": ([1.0, 1.0], [0.0, -0.5], [2.0, -2.0], 0.0),
+        "half height": ([1.0, 1.0], [0.0, -0.5], [1.0, -2.0], 0.0),
+        "kink at -1/2": ([1.0, 1.0], [0.0, 0.5], [2.0, -4.0], 0.0),
+        "three units": ([1.0, 1.0, 1.0], [0.0, -0.5, -2.0], [2.0, -4.0, 0.0], 0.0),
+        "one unit": ([1.0], [0.0], [2.0], 0.0),
+        "a function, not weights": lambda x: np.minimum(2 * x, 2 - 2 * x),
+        "formula values": tuple(np.minimum(2 * np.linspace(0, 1, 4), 2 - 2 * np.linspace(0, 1, 4))),
+        "NaN": ([np.nan, 1.0], [0.0, -0.5], [2.0, -4.0], 0.0),
+    }
+    for name, answer in wrong.items():
+        result = ex.run(lambda answer=answer: answer)
+        assert result.status == checks.FAIL, name
+        assert "expected" not in result.message  # the reference's weights are never shown
+        if "-4.0" not in repr(answer):
+            assert "-4" not in result.message, name
+    # the reference's weights really make the tent, and the sawtooth's first layer
+    w1, b1, w2, b2 = regions.tent_params()
+    x = np.linspace(-1, 2, 301)
+    tent_values = np.clip(np.minimum(2 * x, 2 - 2 * x), 0, None) * (x <= 1) + (2 - 2 * x) * (x > 1)
+    np.testing.assert_allclose(relu(np.outer(x, w1) + b1) @ w2 + b2, tent_values, atol=1e-12)
+    np.testing.assert_allclose(regions.tent(x), tent_values, atol=1e-12)
     x = np.linspace(0, 1, 11)
     with torch.no_grad():
         one_fold = regions.sawtooth_net(1)(torch.tensor(x)[:, None]).numpy()[:, 0]
     np.testing.assert_allclose(regions.tent(x), one_fold, atol=1e-12)
+
+
+def test_every_exercise_hides_its_answer_when_asked():
+    assert regions.TENT.show_expected is False
+    message = regions.TENT.run(lambda: ([1.0, 1.0], [0.0, -0.5], [2.0, -2.0], 0.0)).message
+    assert "[2.0, -4.0]" not in message and "expected" not in message
+
+
+# ------------------------------------------------------------------------- Montúfar's lower bound
+
+
+@pytest.mark.parametrize("n_in,widths,expected", [
+    (2, [4, 4, 4], 4 * 4 * 11),  # floor(4/2)^2 twice, then 1 + 4 + 6
+    (2, [4, 4, 3], 4 * 4 * 7),
+    (2, [5, 6], 4 * 22),  # floor(5/2)^2 = 4; 1 + 6 + 15 = 22
+    (1, [3, 3, 2], 3 * 3 * 3),
+    (3, [7, 4], 8 * 15),  # floor(7/3)^3 = 8; 1 + 4 + 6 + 4 = 15
+    (2, [3], 7),  # one layer: Zaslavsky
+    (2, [2, 2, 2, 2], 4),  # width = n_in: no folding, no gain from depth
+])
+def test_deep_lower_bound_hand_values(n_in, widths, expected):
+    assert regions.deep_lower_bound(n_in, widths) == expected
+    assert regions.deep_lower_bound(np.int64(n_in), np.array(widths)) == expected
+
+
+def test_deep_lower_bound_rejects_bad_widths():
+    with pytest.raises(ValueError, match=r"widths\[1\] must be >= n_in = 2"):
+        regions.deep_lower_bound(2, [4, 1])
+    with pytest.raises(ValueError, match=r"widths\[0\] must be >= n_in = 3"):
+        regions.deep_lower_bound(3, [2])
+    with pytest.raises(TypeError, match=r"widths\[0\] must be an integer"):
+        regions.deep_lower_bound(2, [4.0])
+    with pytest.raises(ValueError, match="n_in must be >= 1"):
+        regions.deep_lower_bound(0, [4])
+    with pytest.raises(ValueError, match="widths must have at least 1"):
+        regions.deep_lower_bound(2, [])
+
+
+@pytest.mark.parametrize("n_in,widths,box", [
+    (2, [4, 4, 4], (0, 1, 0, 1)), (2, [4, 4, 3], (0, 1, 0, 1)), (2, [5, 4, 6], (0, 1, 0, 1)),
+    (2, [6, 5], (0, 1, 0, 1)), (2, [3], (0, 1, 0, 1)), (2, [2, 2, 5], (0, 1, 0, 1))])
+def test_montufar_construction_reaches_the_lower_bound_in_2d(n_in, widths, box):
+    net = montufar = regions.montufar_net(n_in, widths)
+    exact = regions.count_regions_2d(montufar, box)
+    assert exact >= regions.deep_lower_bound(n_in, widths)  # the bound holds ...
+    assert exact == regions.deep_lower_bound(n_in, widths)  # ... and the construction attains it
+    assert exact <= regions.serra_bound([n_in] + widths)
+    assert grid_count(net, box, 400) == exact  # torch hooks on a fine grid see every region
+
+
+@pytest.mark.parametrize("widths", [[3, 3, 2], [2, 2, 2, 4], [5, 1], [4, 3, 3]])
+def test_montufar_construction_in_1d(widths):
+    net = regions.montufar_net(1, widths)
+    n = regions.count_regions_1d(net, 0, 1)
+    expected = int(np.prod(widths[:-1])) * (widths[-1] + 1)
+    assert n == expected == regions.deep_lower_bound(1, widths)
+    x = (np.arange(200_000) + 0.5) / 200_000  # cell centres: no sample exactly on a fold
+    P = torch_patterns(net, x[:, None])
+    assert int(np.any(P[1:] != P[:-1], axis=1).sum()) + 1 == expected
+
+
+def test_depth_wins_at_equal_units():
+    # shallow: N = L w units in one layer, exact maximum C(N, 2) + N + 1 (Zaslavsky, general position)
+    for w in (4, 6, 8):
+        assert regions.deep_lower_bound(2, [w]) == comb(w, 2) + w + 1  # one layer: the same
+        for L in range(2, 9):
+            N = L * w
+            assert regions.deep_lower_bound(2, [w] * L) > comb(N, 2) + N + 1
+    assert regions.deep_lower_bound(2, [4, 4]) == 44 > 37 == regions.zaslavsky(8)
+    assert regions.deep_lower_bound(2, [2] * 6) == 4 < regions.zaslavsky(12)  # width n_in: no folds
+
+
+def brute_budget(P):
+    """(shallow exact maximum, best deep lower bound) at <= P parameters, from the formulas."""
+    N = max([n for n in range(0, P) if 4 * n + 1 <= P] or [0])  # 2 -> N -> 1: 4N + 1 parameters
+    shallow = comb(N, 2) + N + 1
+    deep = 0
+    for L in range(2, 13):
+        for w in range(2, P):
+            params = 3 * w + (L - 1) * (w + 1) * w + w + 1
+            if params > P:
+                break
+            deep = max(deep, (w // 2) ** (2 * (L - 1)) * (1 + w + comb(w, 2)))
+    return shallow, deep
+
+
+def test_at_equal_parameters_depth_loses_at_small_budgets_and_wins_at_large_ones():
+    for P in range(10, 57):
+        shallow, deep = brute_budget(P)
+        assert shallow > deep, P
+        assert regions.shallow_max_for_budget(P)[0] == shallow
+        assert regions.deep_lower_bound_for_budget(P)[0] == deep
+    for P in list(range(57, 200)) + [300, 500, 1000, 2000]:
+        shallow, deep = brute_budget(P)
+        assert deep > shallow, P
+        assert regions.deep_lower_bound_for_budget(P)[0] == deep
+    assert regions.shallow_max_for_budget(50) == (79, 12)
+    assert regions.deep_lower_bound_for_budget(50) == (44, [4, 4])
+    assert regions.deep_lower_bound_for_budget(57) == (176, [4, 4, 4])
+    assert regions.n_params([2, 4, 4, 4]) == 57
+    assert regions.deep_lower_bound_for_budget(5) == (0, [])
+
+
+# ------------------------------------------------------------------------- the decision boundary
+
+
+def zero_crossings(net, box, n=400):
+    """Points where the net's output is 0, from sign changes between neighbours of a grid that
+    share one activation pattern (torch hooks), located by linear interpolation, which is exact
+    there because the net is affine along the segment between them (torch forward only)."""
+    xs, ys = np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n)
+    XY = np.stack(np.meshgrid(xs, ys), -1)
+    with torch.no_grad():
+        Y = net(torch.tensor(XY.reshape(-1, 2))).numpy()[:, 0].reshape(n, n)
+    codes = torch_patterns(net, XY.reshape(-1, 2)) @ (1 << np.arange(net[0].out_features + net[2].out_features))
+    codes = codes.reshape(n, n)
+    points = []
+    for sl_a, sl_b in (((slice(None, -1),), (slice(1, None),)),
+                       ((slice(None), slice(None, -1)), (slice(None), slice(1, None)))):
+        a, b, pa, pb = Y[sl_a], Y[sl_b], XY[sl_a], XY[sl_b]
+        hit = (a * b < 0) & (codes[sl_a] == codes[sl_b])
+        t = (a[hit] / (a[hit] - b[hit]))[:, None]
+        points.append(pa[hit] + t * (pb[hit] - pa[hit]))
+    return np.concatenate(points)
+
+
+def cross2(u, v):
+    return u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_decision_boundary_is_straight_inside_each_region_and_bends_at_edges(seed):
+    from matplotlib.path import Path
+
+    net = regions.random_net([2, 6, 6], seed=seed)
+    with torch.no_grad():  # put y = 0 through the box
+        XY = np.stack(np.meshgrid(*[np.linspace(-3, 3, 50)] * 2), -1).reshape(-1, 2)
+        net[-1].bias -= float(np.median(net(torch.tensor(XY)).numpy()))
+    regs = regions.regions_2d(net, BOX)
+    segments, owners = regions.zero_segments(regs)
+    assert len(segments) >= 5
+    pts = zero_crossings(net, BOX)
+    crossed = 0
+    for r, k in zip(regs, range(len(regs))):
+        inside = Path(r.vertices).contains_points(pts, radius=-1e-6)
+        mine = segments[owners == k]
+        if inside.sum() >= 3:  # the net's zeros inside this region lie on one straight line
+            crossed += 1
+            P = pts[inside] - pts[inside].mean(axis=0)
+            assert np.linalg.svd(P, compute_uv=False)[1] < 1e-9 * (1 + np.abs(P).max()) * len(P)
+            assert len(mine) == 1  # ... which is the segment zero_segments found
+            (p, q), = mine
+            d = q - p
+            dist = np.abs(cross2(d, pts[inside] - p)) / np.linalg.norm(d)
+            assert dist.max() < 1e-9
+    assert crossed >= 3
+    # y is 0 along every segment (torch forward), and each segment ends on its region's border
+    for (p, q), k in zip(segments, owners):
+        t = np.linspace(0, 1, 7)[:, None]
+        with torch.no_grad():
+            y = net(torch.tensor(p + t * (q - p))).numpy()[:, 0]
+        assert np.abs(y).max() < 1e-9
+        V = regs[k].vertices
+        for end in (p, q):
+            e = np.roll(V, -1, axis=0) - V
+            dist = np.abs(cross2(e, end - V)) / np.linalg.norm(e, axis=1)
+            assert dist.min() < 1e-9
+    # it is NOT made of region edges: the midpoints lie strictly inside their regions, and it
+    # bends where it crosses an edge (neighbouring segments have different directions)
+    mids = segments.mean(axis=1)
+    assert all(Path(regs[k].vertices).contains_points(m[None], radius=-1e-6)[0] for m, k in zip(mids, owners))
+    directions = {tuple(np.round(np.abs(d / np.linalg.norm(d)), 6)) for d in segments[:, 1] - segments[:, 0]}
+    assert len(directions) >= 3
+
+
+def test_zero_segments_simple_cases_and_bad_arguments():
+    # y = x1 + x2 - 1 on the regions of two lines x1 = 0.5 and x2 = 0.5 in the unit square
+    net = net_from(([[1.0, 0.0], [0.0, 1.0]], [-0.5, -0.5]), ([[0.0, 0.0]], [0.0]))
+    with torch.no_grad():
+        net[-1].weight.zero_()
+    regs = regions.regions_2d(net, (0, 1, 0, 1))
+    for r in regs:  # rebuild the output map by hand: y = x1 + x2 - 1 everywhere
+        object.__setattr__(r, "weight", np.array([[1.0, 1.0]]))
+        object.__setattr__(r, "bias", np.array([-1.0]))
+    segments, owners = regions.zero_segments(regs)
+    assert len(segments) == 2  # the anti-diagonal crosses two of the four squares (and the centre)
+    assert np.allclose(np.sort(segments.sum(axis=2).ravel()), 1.0)
+    flat = regions.regions_2d(net, (0, 1, 0, 1))  # output identically 0: no segment
+    assert len(regions.zero_segments(flat)[0]) == 0
+    with pytest.raises(TypeError, match="regions must be a list of Region"):
+        regions.zero_segments([np.zeros((3, 2))])
+    with pytest.raises(ValueError, match="output must be < 1"):
+        regions.zero_segments(regs, output=1)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        regions.draw_zero_set("ax", regs)
+    fig, _ = widgets.figure()
+    ax = fig.add_subplot()
+    coll = regions.draw_zero_set(ax, regs)
+    assert len(coll.get_segments()) == 2
+
+
+# ------------------------------------------------------------------------- bad input (issue 7 §5)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("where", ["weight", "bias"])
+def test_nan_or_inf_parameters_raise_value_error_naming_the_layer(bad, where):
+    net = regions.random_net([2, 4, 3], seed=0)
+    with torch.no_grad():
+        getattr(net[2], where)[0] = bad
+    what = "weights" if where == "weight" else "biases"
+    for call in (lambda: regions.count_regions_2d(net, BOX), lambda: regions.regions_2d(net, BOX),
+                 lambda: regions.count_patterns_grid(net, BOX, 10),
+                 lambda: regions.activation_patterns(net, np.zeros((2, 2)))):
+        with pytest.raises(ValueError, match=rf"net\[2\] \(Linear\) has NaN or inf {what}"):
+            call()
+    net1 = regions.sawtooth_net(2)
+    with torch.no_grad():
+        getattr(net1[0], where)[1] = bad
+    with pytest.raises(ValueError, match=rf"net\[0\] \(Linear\) has NaN or inf {what}"):
+        regions.count_regions_1d(net1, 0, 1)
+
+
+def test_sawtooth_depth_has_a_documented_maximum():
+    assert "SAWTOOTH_MAX_DEPTH" in regions.sawtooth_net.__doc__ or "50" in regions.sawtooth_net.__doc__
+    assert len(regions.sawtooth_net(regions.SAWTOOTH_MAX_DEPTH)) == 2 * regions.SAWTOOTH_MAX_DEPTH + 1
+    for depth in (regions.SAWTOOTH_MAX_DEPTH + 1, 10**9):
+        with pytest.raises(ValueError, match=f"depth must be <= {regions.SAWTOOTH_MAX_DEPTH}"):
+            regions.sawtooth_net(depth)
+
+
+def test_drawing_helpers_reject_what_is_not_an_axes():
+    net = regions.random_net([2, 3], seed=0)
+    regs = regions.regions_2d(net, BOX)
+    fig, _ = widgets.figure()
+    for call in (lambda: regions.show_regions(None, net, BOX), lambda: regions.draw_regions(fig, regs),
+                 lambda: regions.draw_boundaries("ax", net, BOX, 0), lambda: regions.draw_zero_set(3, regs)):
+        with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+            call()
+    with pytest.raises(TypeError, match="layer must be an integer"):
+        regions.draw_boundaries(fig.add_subplot(), net, BOX, 0.0)
 
 
 # ------------------------------------------------------------------------- drawing and overlay
@@ -573,7 +973,7 @@ def test_region_colors_separate_neighbours():
     assert regions.region_colors([]) == []
     with pytest.raises(TypeError, match="regions must be a list of Region"):
         regions.region_colors([np.zeros((3, 2))])
-    fig, _ = pgmod.widgets.figure()
+    fig, _ = widgets.figure()
     coll = regions.draw_regions(fig.add_subplot(), regs)
     assert len(coll.get_paths()) == 4
 
@@ -765,8 +1165,10 @@ def test_two_layer_net_matches_the_formula_and_validates():
     pts = [np.linalg.solve(W[[i, j]], -b[[i, j]]) for i, j in itertools.combinations(range(4), 2)]
     R = float(np.max(np.abs(pts))) + 1  # a box holding every crossing
     assert regions.count_regions_2d(regions.two_layer_net(W, b), (-R, R, -R, R)) == regions.zaslavsky(4)
-    with pytest.raises(ValueError, match="W must have shape"):
+    with pytest.raises(ValueError, match="W must be 2-dimensional"):
         regions.two_layer_net(np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match="W must contain only finite"):
+        regions.two_layer_net([[np.nan, 1.0]], [0.0])
     with pytest.raises(ValueError, match=r"b must have shape \(4,\)"):
         regions.two_layer_net(W, np.ones(3))
     with pytest.raises(ValueError, match=r"w2 must have shape \(4,\)"):
@@ -774,7 +1176,7 @@ def test_two_layer_net_matches_the_formula_and_validates():
 
 
 def test_static_drawing_helpers():
-    fig, _ = pgmod.widgets.figure()
+    fig, _ = widgets.figure()
     ax = fig.add_subplot()
     net = regions.random_net([2, 4, 3], seed=186)
     regs = regions.show_regions(ax, net, BOX, labels=True)

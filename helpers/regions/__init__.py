@@ -2,9 +2,11 @@
 
 A network of ``Linear`` and ``ReLU`` layers is continuous and piecewise affine: on the set of
 inputs where every ReLU is in a fixed state (its *activation pattern*) the network is one affine
-map. This package bounds the number of such pieces (:mod:`.bounds`), counts them exactly in 1-D
-and 2-D (:mod:`.count`), draws them and keeps them live in the course playground
-(:mod:`.overlay`); :mod:`.exercises` holds the lecture's exercises.
+map. This package bounds the number of such pieces (:mod:`.bounds`: upper bounds and Montúfar's
+lower bound), builds the lecture's nets (:mod:`.nets`), counts regions exactly in 1-D and 2-D
+(:mod:`.count`), finds the decision boundary region by region (:mod:`.boundary`), draws regions
+(:mod:`.draw`) and keeps them live in the course playground (:mod:`.overlay`); :mod:`.exercises`
+holds the lecture's exercises.
 
 **What we count.** A *linear region* is a maximal connected set of inputs with one activation
 pattern, where a unit is "on" when its pre-activation is > 0 (ties, a set of zero area, count as
@@ -18,47 +20,55 @@ affine pieces.
 Usage: ``from helpers import regions`` then ``regions.count_regions_2d(net, box)``, etc.
 """
 
-from helpers.regions.bounds import max_regions, n_params, serra_bound, width_for_budget, zaslavsky
+from helpers.regions.bounds import (
+    check_widths,
+    deep_lower_bound,
+    deep_lower_bound_for_budget,
+    max_regions,
+    n_params,
+    serra_bound,
+    shallow_max_for_budget,
+    width_for_budget,
+    zaslavsky,
+)
 from helpers.regions.count import (
     TOL,
     Region,
     activation_patterns,
+    affine_steps,
     count_patterns_grid,
     count_regions_1d,
     count_regions_2d,
     intervals_1d,
     preactivations,
-    random_net,
     regions_2d,
-    sawtooth_net,
-    two_layer_net,
 )
+from helpers.regions.nets import SAWTOOTH_MAX_DEPTH, montufar_net, random_net, sawtooth_net, two_layer_net
+from helpers.regions.boundary import draw_zero_set, zero_segments
 from helpers.regions.exercises import (
     AFFINE_PIECE,
     PATTERN,
-    REGION_BOUND,
+    PLANE_REGIONS,
     TENT,
     affine_piece,
     pattern,
-    region_bound,
+    plane_regions,
     tent,
+    tent_params,
 )
-from helpers.regions.overlay import (
-    RegionOverlay,
-    draw_boundaries,
-    draw_regions,
-    playground,
-    region_colors,
-    region_index_grid,
-    show_regions,
-)
+from helpers.regions.overlay import RegionOverlay, playground, region_colors, region_index_grid
+from helpers.regions.draw import draw_boundaries, draw_regions, show_regions
 
 __all__ = [
-    "zaslavsky", "max_regions", "serra_bound", "n_params", "width_for_budget",
-    "sawtooth_net", "random_net", "two_layer_net", "preactivations", "activation_patterns",
+    "zaslavsky", "max_regions", "serra_bound", "deep_lower_bound", "deep_lower_bound_for_budget",
+    "shallow_max_for_budget", "n_params", "width_for_budget", "check_widths",
+    "sawtooth_net", "montufar_net", "random_net", "two_layer_net", "SAWTOOTH_MAX_DEPTH",
+    "affine_steps", "preactivations", "activation_patterns",
     "Region", "regions_2d",
     "count_regions_2d", "intervals_1d", "count_regions_1d", "count_patterns_grid", "TOL",
-    "pattern", "affine_piece", "region_bound", "tent", "PATTERN", "AFFINE_PIECE", "REGION_BOUND",
-    "TENT", "region_colors", "region_index_grid", "draw_regions", "show_regions", "draw_boundaries",
+    "zero_segments", "draw_zero_set",
+    "pattern", "affine_piece", "plane_regions", "tent", "tent_params",
+    "PATTERN", "AFFINE_PIECE", "PLANE_REGIONS", "TENT",
+    "region_colors", "region_index_grid", "draw_regions", "show_regions", "draw_boundaries",
     "RegionOverlay", "playground",
 ]

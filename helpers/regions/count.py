@@ -7,86 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from helpers import plotting
-from helpers.regions.bounds import _check_count, _check_widths
+from helpers import plotting, validate
 
 TOL = 1e-9  # relative tolerance: sign tests and slivers of zero length or area
 
-# --------------------------------------------------------------------------------------------
-# Networks
+def affine_steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """The net as a list of affine steps ``(W, b)`` (float64 numpy) and ReLU steps ``None``.
 
-
-def sawtooth_net(depth: int) -> torch.nn.Sequential:
-    """Montúfar's folding net: ``depth`` tent maps t(x) = 2 relu(x) - 4 relu(x - 1/2) composed.
-
-    Each hidden layer has two ReLUs; on [0, 1] the output t(t(...t(x))) is a sawtooth with
-    exactly 2**depth linear pieces. Input 1, output 1, float64.
+    ``net`` must be a ``torch.nn.Sequential`` of Linear, ReLU and Identity layers taking inputs
+    of size ``n_in``, with finite weights and biases: another layer type raises TypeError, a
+    size mismatch or a NaN/inf parameter ValueError naming the layer (``net[k]``).
     """
-    depth = _check_count(depth, "depth", 1)
-    layers: list[torch.nn.Module] = []
-    for k in range(depth):
-        lin = torch.nn.Linear(1 if k == 0 else 2, 2).double()
-        with torch.no_grad():
-            # units relu(t) and relu(t - 1/2), where t is the input (k = 0) or the previous tent
-            fold = torch.ones(2, 1) if k == 0 else torch.tensor([[2.0, -4.0], [2.0, -4.0]])
-            lin.weight.copy_(fold)
-            lin.bias.copy_(torch.tensor([0.0, -0.5]))
-        layers += [lin, torch.nn.ReLU()]
-    out = torch.nn.Linear(2, 1).double()
-    with torch.no_grad():
-        out.weight.copy_(torch.tensor([[2.0, -4.0]]))
-        out.bias.zero_()
-    return torch.nn.Sequential(*layers, out)
-
-
-def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequential:
-    """A float64 ReLU net ``n0 -> n1 -> ... -> nL -> 1`` with He-normal weights.
-
-    W_l ~ N(0, 2 / n_{l-1}) and b_l ~ N(0, bias_std^2), so most first-layer lines pass within
-    about one unit of the origin (Hanin & Rolnick's setting: non-zero random biases).
-    """
-    widths = _check_widths(widths)
-    if isinstance(bias_std, bool) or not isinstance(bias_std, (int, float)) or not 0 <= bias_std < np.inf:
-        raise ValueError(f"bias_std must be a finite number >= 0, got {bias_std!r}")
-    gen = torch.Generator().manual_seed(_check_count(seed, "seed"))
-    layers: list[torch.nn.Module] = []
-    sizes = widths + [1]
-    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        lin = torch.nn.Linear(n_in, n_out).double()
-        with torch.no_grad():
-            lin.weight.copy_(torch.randn(n_out, n_in, generator=gen, dtype=torch.float64) * np.sqrt(2 / n_in))
-            lin.bias.copy_(torch.randn(n_out, generator=gen, dtype=torch.float64) * bias_std)
-        layers.append(lin)
-        if k < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
-
-
-def two_layer_net(W, b, w2=None, b2: float = 0.0) -> torch.nn.Sequential:
-    """The float64 net ``x -> w2 . relu(W x + b) + b2``: ``W (h, d)``, ``b (h,)``, ``w2 (h,)``.
-
-    Its hidden units switch on the hyperplanes W_j x + b_j = 0; ``w2`` defaults to all ones.
-    """
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
-        raise ValueError(f"W must have shape (h, d) with h, d >= 1, got shape {W.shape}")
-    h, d = W.shape
-    b = np.asarray(b, dtype=float)
-    w2 = np.ones(h) if w2 is None else np.asarray(w2, dtype=float)
-    for name, v in (("b", b), ("w2", w2)):
-        if v.shape != (h,):
-            raise ValueError(f"{name} must have shape ({h},) to match W, got shape {v.shape}")
-    hidden, out = torch.nn.Linear(d, h).double(), torch.nn.Linear(h, 1).double()
-    with torch.no_grad():
-        hidden.weight.copy_(torch.from_numpy(W))
-        hidden.bias.copy_(torch.from_numpy(b))
-        out.weight.copy_(torch.from_numpy(w2)[None])
-        out.bias.fill_(float(b2))
-    return torch.nn.Sequential(hidden, torch.nn.ReLU(), out)
-
-
-def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
-    """The net as a list of affine steps ``(W, b)`` (float64 numpy) and ReLU steps ``None``."""
     if not isinstance(net, torch.nn.Sequential):
         raise TypeError(f"net must be a torch.nn.Sequential of Linear/ReLU layers, got {type(net).__name__}")
     steps: list[tuple[np.ndarray, np.ndarray] | None] = []
@@ -99,6 +30,10 @@ def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
             W = layer.weight.detach().double().numpy()
             b = (layer.bias.detach().double().numpy() if layer.bias is not None
                  else np.zeros(layer.out_features))
+            for what, v in (("weights", W), ("biases", b)):
+                if not np.all(np.isfinite(v)):
+                    raise ValueError(f"net[{k}] (Linear) has NaN or inf {what}: regions are "
+                                     f"defined only for finite parameters")
             steps.append((W, b))
             size = layer.out_features
         elif isinstance(layer, torch.nn.ReLU):
@@ -109,16 +44,17 @@ def _steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
     return steps
 
 
+_steps = affine_steps  # the former private name, still used by helpers.regions.overlay
+
+
 def preactivations(net, X) -> list[np.ndarray]:
     """Pre-activations of every ReLU layer at the inputs ``X (n, d)``: a list of ``(n, width)``.
 
     A unit is "on" where its pre-activation is > 0; ``activation_patterns`` stacks these signs.
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (n, d), got shape {X.shape}")
+    X = validate.array(X, "X", ndim=2)
     h, pre = X, []
-    for step in _steps(net, X.shape[1]):
+    for step in affine_steps(net, X.shape[1]):
         if step is None:
             pre.append(h)
             h = np.maximum(h, 0.0)
@@ -131,7 +67,7 @@ def activation_patterns(net, X) -> np.ndarray:
     """The activation pattern B(x) of every input: ``(n, total hidden units)`` bool, pre > 0."""
     pre = preactivations(net, X)
     if not pre:
-        return np.zeros((len(np.asarray(X)), 0), dtype=bool)
+        return np.zeros((len(X), 0), dtype=bool)
     return np.concatenate([p > 0 for p in pre], axis=1)
 
 
@@ -245,9 +181,8 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     of the box area are dropped. Returns one :class:`Region` per activation pattern.
     """
     xmin, xmax, ymin, ymax = plotting.check_box(box)
-    steps = _steps(net, 2)
-    if not (isinstance(tol, float) and 0 < tol < 1e-3):
-        raise ValueError(f"tol must be a float in (0, 1e-3), got {tol!r}")
+    steps = affine_steps(net, 2)
+    tol = validate.real(tol, "tol", min=0, max=1e-3, min_open=True, max_open=True)
     scale = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax))
     min_area = tol**2 * (xmax - xmin) * (ymax - ymin)
     # piece p: polygon polys[p], the current layer's input A[p] x + c[p], its pattern bits[p]
@@ -291,13 +226,11 @@ def intervals_1d(net, lo: float, hi: float, tol: float = TOL) -> list[tuple[floa
     most one root there: split at the roots, then read every unit's side at the midpoints.
     Intervals shorter than ``tol * (hi - lo)`` are dropped.
     """
-    try:
-        lo, hi = float(lo), float(hi)
-    except (TypeError, ValueError):
-        raise ValueError(f"lo and hi must be numbers, got lo={lo!r}, hi={hi!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"lo and hi must be finite with lo < hi, got lo={lo!r}, hi={hi!r}")
-    steps = _steps(net, 1)
+    lo, hi = validate.real(lo, "lo"), validate.real(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"lo and hi must satisfy lo < hi, got lo={lo!r}, hi={hi!r}")
+    tol = validate.real(tol, "tol", min=0, max=1e-3, min_open=True, max_open=True)
+    steps = affine_steps(net, 1)
     scale = max(abs(lo), abs(hi))
     min_len = tol * (hi - lo)
     pieces = [(lo, hi, [], np.ones(1), np.zeros(1))]  # layer input = a x + c, a and c (d,)
@@ -337,9 +270,8 @@ def count_patterns_grid(net, box, resolution: int = 200) -> int:
     is not a region; that happens only in hand-made degenerate nets.)
     """
     xmin, xmax, ymin, ymax = plotting.check_box(box)
-    _steps(net, 2)
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
-        raise ValueError(f"resolution must be an int >= 1, got {resolution!r}")
+    affine_steps(net, 2)
+    resolution = validate.integer(resolution, "resolution", min=1)
     xs = xmin + (np.arange(resolution) + 0.5) * (xmax - xmin) / resolution  # cell centres
     ys = ymin + (np.arange(resolution) + 0.5) * (ymax - ymin) / resolution
     XY = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)  # (resolution**2, 2)

@@ -1,98 +1,214 @@
-"""The exercises of lecture 03: reference solutions and their hidden-case checks."""
+"""The exercises of lecture 03: reference solutions and their hidden-case checks.
+
+1. ``pattern(X, layers)``: the activation pattern of a *deep* net, layer after layer.
+2. ``affine_piece(layers, w_out, b_out, on)``: the affine map of a deep net on one region.
+3. ``plane_regions(W, b)``: the regions of any arrangement of lines, general position or not.
+4. ``tent_params()``: the tent map as a net with two ReLUs (a structural check: the student
+   returns the weights, so a formula without ReLUs cannot pass).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers import checks
-from helpers.regions.bounds import zaslavsky
+from helpers import checks, validate
 
 
-def _matrix(value, name: str, shape: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of shape {shape}, got shape {arr.shape}")
-    return arr
+def check_layers(layers, n_in: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``layers`` as a list of float arrays ``(W (h_l, h_{l-1}), b (h_l,))`` with h_0 = n_in."""
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
+        raise TypeError(f"layers must be a list of (W, b) pairs, got {type(layers).__name__}")
+    if len(layers) < 1:
+        raise ValueError("layers must hold at least one (W, b) pair, got an empty list")
+    out, size = [], n_in
+    for k, pair in enumerate(layers):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"layers[{k}] must be a pair (W, b), got {type(pair).__name__}")
+        W = validate.array(pair[0], f"layers[{k}][0] (W)", shape=(None, size))
+        b = validate.array(pair[1], f"layers[{k}][1] (b)", shape=(W.shape[0],))
+        out.append((W, b))
+        size = W.shape[0]
+    return out
 
 
-def _vector(value, name: str, size: int) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.shape != (size,):
-        raise ValueError(f"{name} must have shape ({size},), got shape {arr.shape}")
-    return arr
+def pattern(X, layers) -> np.ndarray:
+    """Activation pattern of a deep ReLU net at the inputs ``X (n, d)``: ``(n, units)`` 0/1 ints.
 
-
-def pattern(X, W, b) -> np.ndarray:
-    """Activation pattern B(x) of one ReLU layer: ``B[i, j] = 1 if W[j]·X[i] + b[j] > 0 else 0``.
-
-    ``X (n, d)``, ``W (h, d)``, ``b (h,)`` -> ``(n, h)`` ints; ties (= 0) are "off".
+    ``layers = [(W1, b1), ..., (WL, bL)]`` with ``Wl (h_l, h_{l-1})``, ``bl (h_l,)``, h_0 = d.
+    Layer by layer: z = h Wl^T + bl, bits 1[z > 0] (a tie, z = 0, is off), then h = relu(z);
+    the bits of all layers are concatenated, layer 1 first.
     """
-    X, W = _matrix(X, "X", "(n, d)"), _matrix(W, "W", "(h, d)")
-    if W.shape[1] != X.shape[1]:
-        raise ValueError(f"W must have shape (h, {X.shape[1]}) to match X, got shape {W.shape}")
-    b = _vector(b, "b", W.shape[0])
-    return (X @ W.T + b > 0).astype(int)
+    X = validate.array(X, "X", ndim=2)
+    h, bits = X, []
+    for W, b in check_layers(layers, X.shape[1]):
+        z = h @ W.T + b
+        bits.append(z > 0)
+        h = np.maximum(z, 0.0)
+    return np.concatenate(bits, axis=1).astype(int)
 
 
-def affine_piece(W, b, w2, b2, on) -> tuple[np.ndarray, float]:
-    """The map of ``y = w2·relu(W x + b) + b2`` on the region with activation pattern ``on``.
+def affine_piece(layers, w_out, b_out, on) -> tuple[np.ndarray, float]:
+    """The map ``y = a·x + c`` of the net ``y = w_out · relu(...relu(W1 x + b1)...) + b_out``
+    where its activation pattern is ``on`` (all layers' 0/1 bits, layer 1 first).
 
-    There y = w2 B (W x + b) + b2 with B = diag(on), so y = a·x + c with
-    ``a = (w2 * on) @ W`` of shape ``(d,)`` and ``c = (w2 * on)·b + b2`` (a float).
-    Shapes: ``W (h, d)``, ``b, w2, on (h,)``.
+    With the pattern fixed each ReLU multiplies by D_l = diag(on_l); starting from (A, c) =
+    (I, 0), each layer maps (A, c) -> (D_l Wl A, D_l (Wl c + bl)); finally a = w_out A and
+    c = w_out · c + b_out. Shapes: ``a (d,)``, ``c`` a float.
     """
-    W = _matrix(W, "W", "(h, d)")
-    h = W.shape[0]
-    b, w2, on = _vector(b, "b", h), _vector(w2, "w2", h), _vector(on, "on", h)
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) < 1:
+        raise TypeError(f"layers must be a non-empty list of (W, b) pairs, got {layers!r}")
+    d = validate.array(layers[0][0], "layers[0][0] (W)", ndim=2).shape[1]
+    layers = check_layers(layers, d)
+    units = sum(len(b) for _, b in layers)
+    w_out = validate.array(w_out, "w_out", shape=(len(layers[-1][1]),))
+    b_out = validate.real(b_out, "b_out")
+    on = validate.array(on, "on", shape=(units,))
     if not np.all((on == 0) | (on == 1)):
         raise ValueError(f"on must contain only 0 and 1, got {on}")
-    v = w2 * on  # the output weights of the units that are on
-    return v @ W, float(v @ b + float(b2))
+    A, c, used = np.eye(d), np.zeros(d), 0
+    for W, b in layers:
+        mask = on[used:used + len(b)]
+        used += len(b)
+        A, c = mask[:, None] * (W @ A), mask * (W @ c + b)
+    return w_out @ A, float(w_out @ c + b_out)
 
 
-def region_bound(m: int, n: int) -> int:
-    """Zaslavsky's bound sum_{i=0}^{n} C(m, i): at most this many regions for m hyperplanes in R^n."""
-    return zaslavsky(m, n)
+def plane_regions(W, b) -> int:
+    """Number of regions into which the lines ``W[j]·x + b[j] = 0`` cut the plane.
+
+    ``W (m, 2)`` with non-zero rows, ``b (m,)``, no line given twice. Add the lines one by one:
+    line j meets the earlier lines at k distinct points (parallel lines never meet; several
+    lines through one point count once), which cut it into k + 1 pieces, and each piece splits
+    one region in two. Hence 1 + sum_j (1 + k_j); in general position this is Zaslavsky's
+    C(m, 2) + m + 1.
+    """
+    W = validate.array(W, "W", shape=(None, 2))
+    b = validate.array(b, "b", shape=(len(W),))
+    if np.any(np.abs(W).sum(axis=1) == 0):
+        raise ValueError("W must have non-zero rows (a row of zeros is not a line)")
+    scale = 1.0 + float(np.abs(b).max(initial=0.0) / np.abs(W).sum(axis=1).min(initial=1.0))
+    count = 1
+    for j in range(len(W)):
+        points: list[np.ndarray] = []
+        for i in range(j):
+            M = np.array([W[i], W[j]])
+            if abs(np.linalg.det(M)) <= 1e-12 * np.abs(W[i]).sum() * np.abs(W[j]).sum():
+                continue  # parallel
+            p = np.linalg.solve(M, -np.array([b[i], b[j]]))
+            if not any(np.abs(p - q).max() <= 1e-9 * max(scale, np.abs(p).max()) for q in points):
+                points.append(p)
+        count += 1 + len(points)
+    return count
 
 
 def tent(x) -> np.ndarray:
-    """The folding layer's tent map 2 relu(x) - 4 relu(x - 1/2): 2x on [0, 1/2], 2 - 2x on [1/2, 1]."""
-    x = np.asarray(x, dtype=float)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x must contain only finite numbers")
+    """The folding layer's tent map: 2x on [0, 1/2], 2 - 2x on [1/2, 1] (two ReLUs)."""
+    x = validate.array(x, "x")
     return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
 
 
+def tent_params() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """``(w1, b1, w2, b2)`` with t(x) = w2 · relu(w1 x + b1) + b2 equal to the tent on [0, 1]:
+    two ReLUs, switching on at x = 0 and x = 1/2."""
+    return np.array([1.0, 1.0]), np.array([0.0, -0.5]), np.array([2.0, -4.0]), 0.0
+
+
+def _tent_of(params, x: np.ndarray) -> np.ndarray | None:
+    """The net's values at ``x`` for ``params = (w1, b1, w2, b2)``; None unless two ReLUs."""
+    if not isinstance(params, (tuple, list)) or len(params) != 4:
+        return None
+    try:
+        w1, b1, w2 = (np.asarray(p, dtype=float) for p in params[:3])
+        b2 = float(np.asarray(params[3], dtype=float))
+    except (TypeError, ValueError):
+        return None
+    if not (w1.shape == b1.shape == w2.shape == (2,)):
+        return None
+    values = np.maximum(np.outer(x, w1) + b1, 0.0) @ w2 + b2
+    return values if np.all(np.isfinite(values)) else None
+
+
+def _same_tent(got, expected) -> bool:
+    """Both parameter sets give the tent on a fine grid of [0, 1] (kink at 1/2 included)."""
+    x = np.linspace(0.0, 1.0, 1025)
+    g, e = _tent_of(got, x), _tent_of(expected, x)
+    return g is not None and e is not None and bool(np.allclose(g, e, rtol=0, atol=1e-9))
+
+
+# ------------------------------------------------------------------------------- hidden cases
+
+
+def _layers(rng: np.random.Generator, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(rng.normal(size=(m, n)), rng.normal(size=m)) for n, m in zip(sizes[:-1], sizes[1:])]
+
+
 def _pattern_cases(rng: np.random.Generator) -> list[tuple]:
-    cases = [(rng.normal(size=(6, 2)), rng.normal(size=(3, 2)), rng.normal(size=3)) for _ in range(6)]
-    cases.append((rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=5)))
-    cases.append((np.zeros((2, 2)), rng.normal(size=(3, 2)), np.array([0.0, 1.0, -1.0])))  # a tie
+    cases = [(rng.normal(size=(8, sizes[0])), _layers(rng, sizes))
+             for sizes in ((2, 3), (2, 4, 3), (3, 5, 2, 4), (1, 3, 3), (2, 2, 2), (2, 2, 2, 2))]
+    ties = _layers(rng, (2, 3, 3))
+    ties[0][1][0] = 0.0  # unit 1 of layer 1 switches on the line through the origin
+    ties[1][0][1], ties[1][1][1] = 0.0, 0.0  # unit 2 of layer 2: pre-activation 0 everywhere
+    cases.append((np.vstack([np.zeros((1, 2)), rng.normal(size=(5, 2))]), ties))
     return cases
 
 
 def _affine_cases(rng: np.random.Generator) -> list[tuple]:
     cases = []
-    for h, d in ((3, 2), (4, 2), (5, 1), (2, 3)):
-        on = rng.integers(0, 2, size=h)
-        on[0], on[1] = 1, 0  # at least one unit on and one off
-        cases.append((rng.normal(size=(h, d)), rng.normal(size=h), rng.normal(size=h),
-                      float(rng.normal()), on))
+    for sizes in ((2, 3), (2, 4, 3), (3, 3, 4, 2), (1, 2, 3), (2, 5, 5)):
+        units = sum(sizes[1:])
+        on = rng.integers(0, 2, size=units)
+        on[0], on[-1] = 1, 0  # at least one unit on and one off
+        cases.append((_layers(rng, sizes), rng.normal(size=sizes[-1]), float(rng.normal()), on))
+    return cases
+
+
+def _plane_cases(rng: np.random.Generator) -> list[tuple]:
+    def through(point, angles):
+        normals = np.column_stack([np.cos(angles), np.sin(angles)])
+        return normals, -normals @ point
+
+    cases = [(rng.normal(size=(m, 2)), rng.normal(size=m)) for m in (1, 2, 4, 7)]  # general
+    cases.append((np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [0.0, -3.0], [1.0, 1.0]]),
+                  np.array([-1.0, 2.0, -1.0, -3.0, 0.5])))  # two parallel pairs: 14
+    W, b = through(np.array([0.3, -1.7]), np.array([0.2, 1.1, 2.3, 2.9]))  # a pencil of 4: 8
+    cases.append((W, b))
+    W2, b2 = through(np.array([-0.6, 0.45]), np.array([0.2, 1.7, 2.6]))  # a pencil of 3 ...
+    extra = np.array([[1.3, -0.4], [np.cos(0.2), np.sin(0.2)]])  # ... a generic line, a parallel
+    cases.append((np.vstack([W2, extra]), np.concatenate([b2, [0.7, -2.0]])))
+    W3, b3 = through(np.array([1.0, 1.0]), np.array([0.4, 1.3, 2.0]))  # two pencils of 3
+    W4, b4 = through(np.array([-1.0, 0.5]), np.array([0.7, 1.9, 2.7]))
+    cases.append((np.vstack([W3, W4]), np.concatenate([b3, b4])))
+    cases.append((np.array([[1.0, 2.0]] * 3) * [[1.0], [-2.0], [0.5]], np.array([0.0, 3.0, 4.0])))
     return cases
 
 
 PATTERN = checks.Exercise(
-    name="pattern", reference=pattern, arg_names=("X", "W", "b"), cases=_pattern_cases,
-    hint="unit j is on (1) when W[j]·x + b[j] > 0, strictly; W has shape (h, d), so use X @ W.T.")
+    name="pattern", reference=pattern, arg_names=("X", "layers"), cases=_pattern_cases,
+    hint="go through the layers in order; each layer sees what the previous layer *outputs* "
+         "(after its ReLU), and a unit whose pre-activation is exactly 0 is off.",
+    forbidden=("helpers.regions:pattern", "helpers.regions.exercises:pattern",
+               "helpers.regions:activation_patterns", "helpers.regions.count:activation_patterns",
+               "helpers.regions:preactivations", "helpers.regions.count:preactivations"))
 AFFINE_PIECE = checks.Exercise(
-    name="affine_piece", reference=affine_piece, arg_names=("W", "b", "w2", "b2", "on"),
+    name="affine_piece", reference=affine_piece, arg_names=("layers", "w_out", "b_out", "on"),
     cases=_affine_cases,
-    hint="y = w2 B (W x + b) + b2 with B = diag(on): a = (w2 * on) @ W and c = (w2 * on)·b + b2.")
-REGION_BOUND = checks.Exercise(
-    name="region_bound", reference=region_bound, arg_names=("m", "n"),
-    cases=lambda rng: [(4, 2), (6, 2), (10, 2), (3, 1), (5, 3), (2, 5), (0, 2), (7, 0), (16, 2)],
-    hint="sum C(m, i) for i = 0, 1, ..., n (n included); math.comb(m, i) is 0 when i > m.")
+    hint="keep the map from x to the current layer as a matrix and a vector; a Linear layer "
+         "composes with it, and a ReLU with a fixed pattern keeps the rows of the units that "
+         "are on and zeroes the others (biases included).",
+    forbidden=("helpers.regions:affine_piece", "helpers.regions.exercises:affine_piece",
+               "helpers.regions:regions_2d", "helpers.regions.count:regions_2d"))
+PLANE_REGIONS = checks.Exercise(
+    name="plane_regions", reference=plane_regions, arg_names=("W", "b"), cases=_plane_cases,
+    hint="add the lines one at a time: into how many pieces do the earlier lines cut the new "
+         "one? Parallel lines never meet, and several lines through one point cut it there "
+         "only once. Compare points with a small tolerance, not with ==.",
+    forbidden=("helpers.regions:plane_regions", "helpers.regions.exercises:plane_regions",
+               "helpers.regions:count_regions_2d", "helpers.regions.count:count_regions_2d",
+               "helpers.regions:regions_2d", "helpers.regions.count:regions_2d",
+               "helpers.regions:count_patterns_grid", "helpers.regions.count:count_patterns_grid"))
 TENT = checks.Exercise(
-    name="tent", reference=tent, arg_names=("x",),
-    cases=lambda rng: [(rng.uniform(0, 1, size=9),), (np.array([0.0, 0.25, 0.5, 0.75, 1.0]),)],
-    hint="t(x) = a·relu(x) + b·relu(x − 1/2): choose a so that t rises with slope 2, then b so "
-         "that it falls with slope −2 after x = 1/2.")
+    name="tent_params", reference=tent_params, arg_names=(), cases=lambda rng: [()],
+    compare=_same_tent, show_expected=False,
+    hint="relu(w x + b) switches on at x = -b/w. The tent needs a slope of 2 on [0, 1/2] and "
+         "of -2 on [1/2, 1]: one unit gives the first slope, the other changes it at 1/2 "
+         "(lecture 02). Return four things: w1 and b1 (2 numbers each), w2 (2 numbers), b2.")
