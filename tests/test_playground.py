@@ -249,8 +249,15 @@ def test_huge_learning_rate_never_raises(lr, activation):
     else:
         assert np.all(np.isfinite(pg.history["train"] + pg.history["test"]))
         assert math.isfinite(loss)
-    pg.predict_grid(10)
-    pg.accuracy("test")
+    xs, ys, Z = pg.predict_grid(10)
+    assert xs.shape == ys.shape == (10,) and Z.shape == (10, 10)
+    assert 0.0 <= pg.accuracy("test") <= 1.0
+    if not pg.diverged:  # the grid and the accuracy agree with torch's forward pass
+        with torch.no_grad():
+            f = pg.model(torch.tensor(pg.X_test, dtype=torch.float32)).squeeze(1).numpy()
+            f_grid = pg.model(torch.tensor([[xs[3], ys[6]]], dtype=torch.float32)).item()
+        assert pg.accuracy("test") == pytest.approx(np.mean(np.where(f >= 0, 1, -1) == pg.y_test))
+        assert Z[6, 3] == pytest.approx(f_grid, rel=1e-4, abs=1e-4)
 
 
 def test_linear_network_with_lr_1e6_diverges_and_reset_recovers():
@@ -322,7 +329,13 @@ def test_bad_method_arguments_are_named():
     with pytest.raises(ValueError, match="resolution"):
         P.PlaygroundUI(pg, resolution=1)
     with pytest.raises(ValueError, match="resolution"):
-        pg.plot(resolution=0)
+        P.plot(pg, resolution=0)
+    with pytest.raises(TypeError, match="frame_interval"):
+        P.PlaygroundUI(pg, frame_interval="fast")
+    with pytest.raises(TypeError, match="resolution"):
+        pg.predict_grid(np.float64(20.0))
+    pg.lr = np.float32(0.1)  # numpy scalars are numbers too
+    assert pg.lr == pytest.approx(0.1) and type(pg.lr) is float
 
 
 def test_build_mlp_validates_and_uses_only_its_generator():
@@ -330,7 +343,7 @@ def test_build_mlp_validates_and_uses_only_its_generator():
     a, b = P.build_mlp(2, 3, "relu", g1), P.build_mlp(2, 3, "relu", g2)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     bound = 1 / math.sqrt(3)  # the second layer's fan-in
-    assert float(a[2].weight.abs().max()) <= bound
+    assert float(a[2].weight.detach().abs().max()) <= bound
     with pytest.raises(TypeError, match="generator"):
         P.build_mlp(1, 2, "tanh", 0)
     with pytest.raises(ValueError, match="activation"):
@@ -372,32 +385,84 @@ def ui():
     plt.close(w.ui.fig)
 
 
+def heatmap(ui) -> np.ndarray:
+    """The heatmap of the last frame sent to the browser, decoded: (R, R), rows along y."""
+    R = ui.live.last_frame["R"]
+    q = np.frombuffer(ui.live.last_buffers[0], dtype=np.uint8).reshape(R, R)[::-1]
+    return q / 127.5 - 1
+
+
+def torch_heatmap(pg, resolution):
+    """tanh(f / 2) on the grid, computed independently with torch (rows along y)."""
+    xs = np.linspace(pg.box[0], pg.box[1], resolution)
+    ys = np.linspace(pg.box[2], pg.box[3], resolution)
+    XY = torch.tensor(np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2), dtype=torch.float32)
+    with torch.no_grad():
+        return torch.tanh(pg.model(XY)[:, 0] / 2).numpy().reshape(resolution, resolution)
+
+
 def test_playground_widget_has_playground_and_ui(ui):
     w = ui.widget
     assert w.playground is ui.pg and w.ui is ui
-    assert ui.pg._ui is ui and ui.pg.widget is w  # built once
-    pg = Playground()
-    assert pg.widget is pg.widget
+    assert ui.live in w.children[0].children[1].children  # the live view is shown
     assert set(ui.controls) == {"dataset", "noise", "train_frac", "hidden_layers", "neurons",
                                 "activation", "lr", "l2", "batch_size"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+    return names
+
+
+def test_the_model_knows_nothing_of_any_ui():
+    pg = Playground()
+    assert not any(hasattr(pg, name) for name in ("widget", "_ui", "ui"))
+    package = Path(P.__file__).parent
+    ui_modules = ("ipywidgets", "anywidget", "helpers.widgets", "helpers.playground.ui",
+                  "helpers.playground.live", "matplotlib.pyplot")
+    model = imported_modules(package / "model.py")
+    assert not {m for m in model if m.startswith(ui_modules)}, model
+    assert not {m for m in model if m.startswith("helpers.playground")}  # nothing above it
+    drawing = imported_modules(package / "view.py")  # pure drawing: no widgets either
+    assert not {m for m in drawing if m.startswith(ui_modules[:2] + ui_modules[3:])}, drawing
 
 
 def test_step_button_advances_epoch_and_curves(ui):
     ui.step_button.click()
     ui.step_button.click()
     assert ui.pg.epoch == 2
+    frame = ui.live.last_frame
+    assert frame["info"].startswith("epoch 2 ") and frame["loss_start"] == 2
+    assert frame["train"] == ui.pg.history["train"][2:] and len(ui.pg.history["train"]) == 3
+    # the picture sent to the browser is tanh(f / 2) of the model, within one byte step
+    np.testing.assert_allclose(heatmap(ui), torch_heatmap(ui.pg, P.RESOLUTION), atol=1 / 127)
+    assert ui.snapshot().texts[0].get_text() == frame["info"]  # the static figure agrees
     x, y = ui.view.lines["train"].get_data()
     assert list(x) == [0, 1, 2] and list(y) == ui.pg.history["train"]
-    assert ui.view.info.get_text().startswith("epoch 2 ")
-    _, _, Z = ui.pg.predict_grid(P.RESOLUTION)
-    np.testing.assert_allclose(ui.view.image.get_array(), np.tanh(Z / 2), rtol=1e-6, atol=1e-7)
-    ui.canvas.draw()
 
 
 def test_reset_button_returns_to_epoch_zero(ui):
     ui.step_button.click()
     ui.reset_button.click()
-    assert ui.pg.epoch == 0 and len(ui.view.lines["train"].get_data()[0]) == 1
+    frame = ui.live.last_frame
+    assert ui.pg.epoch == 0 and frame["loss_start"] == 0 and len(frame["train"]) == 1
+
+
+def test_a_new_browser_view_gets_the_whole_loss_history(ui):
+    for _ in range(3):
+        ui.step_button.click()
+    assert ui.live.last_frame["loss_start"] == 3
+    ui.live._on_msg(ui.live, {"type": "ready"}, [])  # what a newly shown view says
+    ui.redraw()
+    assert ui.live.last_frame["loss_start"] == 0 and len(ui.live.last_frame["test"]) == 4
 
 
 def test_data_and_architecture_controls_reset(ui):
@@ -407,6 +472,10 @@ def test_data_and_architecture_controls_reset(ui):
     train_pos = ui.view.points["train", 1].get_offsets()
     np.testing.assert_array_equal(train_pos, ui.pg.X_train[ui.pg.y_train == 1])
     assert ui.view.ax_map.get_xlim() == pytest.approx(ui.pg.box[:2])
+    scene = ui.live.scene  # what the browser draws
+    np.testing.assert_allclose([p[:2] for p in scene["test"]], ui.pg.X_test)
+    assert [p[2] for p in scene["test"]] == ui.pg.y_test.tolist()
+    assert scene["box"] == pytest.approx(ui.pg.box)
     ui.step_button.click()
     ui.controls["hidden_layers"].value = 4
     assert ui.pg.hidden_layers == 4 and ui.pg.epoch == 0
@@ -457,7 +526,7 @@ def test_redraw_notices_a_reset_made_on_the_playground():
                                   ui.pg.X_test[ui.pg.y_test == -1])
     assert ov.calls[-2:] == [("reset", "xor"), ("update", 2)]
     assert ui.pg.epoch == 2  # syncing the controls did not reset again
-    plt.close(ui.fig)
+    assert ui.live.scene["box"] == pytest.approx(ui.pg.box)
 
 
 @pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
@@ -465,17 +534,16 @@ def test_ui_at_extremes_never_raises_and_shows_banner_when_diverged(activation):
     w = P.playground(dataset="spiral", activation=activation, hidden_layers=4, neurons=16,
                      batch_size=1, lr=10.0)
     ui = w.ui
-    frozen = np.array(ui.view.image.get_array())
     for _ in range(3):
         ui.step_button.click()
     ui.redraw()
-    ui.canvas.draw()
-    assert ui.view.banner.get_visible() == ui.pg.diverged
+    frame = ui.live.last_frame
+    assert frame["diverged"] == ui.pg.diverged
     if ui.pg.diverged:
-        assert ui.view.banner.get_text() == widgets.DIVERGED_MESSAGE
-        assert ui.view.info.get_text().endswith("accuracy: —")
-        if ui.pg.epoch == 1:  # diverged on the first epoch: the start image stays
-            np.testing.assert_array_equal(ui.view.image.get_array(), frozen)
+        assert frame["banner"] == widgets.DIVERGED_MESSAGE and frame["R"] == 0  # no new heatmap
+        assert frame["info"].endswith("accuracy: —")
+        assert None in frame["train"] or not all(map(math.isfinite, ui.pg.history["train"]))
+    ui.snapshot().canvas.draw()
     ui.reset(lr=0.03)  # then every slider to both ends, from a healthy start
     for name in ("noise", "train_frac", "hidden_layers", "neurons", "batch_size", "l2", "lr"):
         c = ui.controls[name]
@@ -484,24 +552,26 @@ def test_ui_at_extremes_never_raises_and_shows_banner_when_diverged(activation):
             c.value = value
             ui.step_button.click()
             assert getattr(ui.pg, name) == value
-            assert ui.view.banner.get_visible() == ui.pg.diverged
-    ui.canvas.draw()
-    plt.close(ui.fig)
+            assert ui.live.last_frame["diverged"] == ui.pg.diverged
+    ui.snapshot().canvas.draw()
+    assert ui.view.banner.get_visible() == ui.pg.diverged
 
 
 def test_diverged_ui_freezes_heatmap_and_shows_banner():
     w = P.playground(dataset="xor", lr=1e6, activation="linear")
     ui = w.ui
-    before = np.array(ui.view.image.get_array())
-    assert not ui.view.banner.get_visible()
+    assert not ui.live.last_frame["diverged"] and ui.live.last_frame["R"] == P.RESOLUTION
+    before = np.array(ui.snapshot().axes[0].images[0].get_array())
     ui.step_button.click()
-    assert ui.pg.diverged and ui.view.banner.get_visible()
-    np.testing.assert_array_equal(ui.view.image.get_array(), before)
+    assert ui.pg.diverged and ui.live.last_frame["diverged"] and ui.live.last_frame["R"] == 0
+    ui.snapshot()
+    assert ui.view.banner.get_visible()
+    np.testing.assert_array_equal(ui.view.image.get_array(), before)  # frozen, not NaN
     ui.step_button.click()  # still no exception
     ui.reset_button.click()
-    assert not ui.pg.diverged and not ui.view.banner.get_visible()
-    ui.canvas.draw()
-    plt.close(ui.fig)
+    assert not ui.pg.diverged and not ui.live.last_frame["diverged"]
+    assert not ui.snapshot().axes[0].texts[0].get_visible()
+    ui.fig.canvas.draw()
 
 
 def test_lowering_the_learning_rate_after_divergence_starts_again():
@@ -511,8 +581,7 @@ def test_lowering_the_learning_rate_after_divergence_starts_again():
     assert ui.pg.diverged
     ui.controls["lr"].value = 0.03
     assert not ui.pg.diverged and ui.pg.epoch == 0 and ui.pg.lr == 0.03
-    assert not ui.view.banner.get_visible()
-    plt.close(ui.fig)
+    assert not ui.live.last_frame["diverged"]
 
 
 def test_play_runs_in_a_real_kernel():
@@ -579,8 +648,7 @@ def test_play_stops_by_itself_when_diverged():
         await asyncio.sleep(0.2)
 
     asyncio.run(run())
-    assert ui.pg.diverged and not ui.play_button.value and ui.view.banner.get_visible()
-    plt.close(ui.fig)
+    assert ui.pg.diverged and not ui.play_button.value and ui.live.last_frame["diverged"]
 
 
 def test_play_without_event_loop_runs_one_frame(ui):
@@ -591,7 +659,7 @@ def test_play_without_event_loop_runs_one_frame(ui):
 def test_static_plot_has_both_panels():
     pg = Playground(dataset="gaussian")
     pg.step(2)
-    fig = pg.plot()
+    fig = P.plot(pg)
     ax_map, ax_loss = fig.axes
     assert ax_loss.get_xlabel() == "epoch" and ax_map.get_xlabel() == "$x_1$"
     assert fig.texts[0].get_text().startswith("epoch 2 ")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import torch
 
-from helpers import plotting, widgets
-from helpers.regions.count import (Region, _steps, activation_patterns, preactivations,
-                                   regions_2d)
+from helpers import plotting, validate, widgets
+from helpers.regions.count import Region, activation_patterns, preactivations, regions_2d
 
 # Okabe-Ito colours (colour-blind safe); region_colors (greedy, in this order) and pattern_colors
 # (a hash) pick from these.
@@ -18,6 +19,9 @@ MODES = ("colour", "outline", "hide")
 RELU_ACTIVATIONS = ("relu", "linear")  # the playground's activations that give linear regions
 POLYGON_LIMIT = 300  # above this many regions the overlay paints a grid image, not polygons
 IMAGE_RESOLUTION = 200
+LIVE_RESOLUTION = 150  # cells per side of the layer sent to the playground's live view
+COUNT_BUDGET = 0.25  # while playing, exact counts take at most this share of the time
+HISTORY_INTERVAL = 0.3  # while playing, the count history is redrawn at most this often (s)
 
 
 def region_colors(regions: list[Region]) -> list[str]:
@@ -90,7 +94,8 @@ def draw_boundaries(ax, net, box, layer: int, resolution: int = 300, **style) ->
     at the earlier layers' boundaries after that). ``style`` goes to ``ax.contour``."""
     xs, ys, XY = plotting.grid(box, resolution)
     pre = preactivations(net, XY)
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(pre):
+    layer = validate.integer(layer, "layer")
+    if not 0 <= layer < len(pre):
         raise ValueError(f"layer must be an int in [0, {len(pre) - 1}], got {layer!r}")
     for j in range(pre[layer].shape[1]):
         Z = pre[layer][:, j].reshape(len(ys), len(xs))
@@ -131,9 +136,8 @@ def _pattern_keys(*patterns: np.ndarray) -> list[np.ndarray]:
 def _cell_centres(box, resolution: int) -> np.ndarray:
     """The centres of a ``resolution x resolution`` grid of cells on ``box``: ``(resolution**2,
     2)``, row-major with rows along y (so ``values.reshape(resolution, resolution)`` is an image)."""
-    xmin, xmax, ymin, ymax = (float(v) for v in box)
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
-        raise ValueError(f"resolution must be an int >= 1, got {resolution!r}")
+    xmin, xmax, ymin, ymax = plotting.check_box(box)
+    resolution = validate.integer(resolution, "resolution", min=1, max=4000)
     xs = xmin + (np.arange(resolution) + 0.5) * (xmax - xmin) / resolution
     ys = ymin + (np.arange(resolution) + 0.5) * (ymax - ymin) / resolution
     return np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
@@ -157,24 +161,33 @@ def pattern_colors(patterns: np.ndarray, n_colors: int = len(REGION_PALETTE)) ->
 
 def pattern_grid(net, box, resolution: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """The activation pattern at each cell centre of a ``resolution x resolution`` grid on
-    ``box``, from one batched forward pass of ``net`` (in its own dtype): ``(keys, colours)``,
-    two ``(resolution, resolution)`` int arrays (rows along y). Keys are equal iff the
-    patterns are; colours index ``REGION_PALETTE`` (:func:`pattern_colors`).
+    ``box``, from one batched forward pass of ``net``
+    (:func:`~helpers.regions.count.activation_patterns`): ``(keys, colours)``, two
+    ``(resolution, resolution)`` int arrays (rows along y). Keys are equal iff the patterns
+    are; colours index ``REGION_PALETTE`` (:func:`pattern_colors`).
 
-    It needs no exact regions, so it costs one forward pass (about 1 ms for 200 x 200 cells).
+    It needs no exact regions, so it costs one forward pass (a few ms for 200 x 200 cells).
     """
-    _steps(net, 2)  # a 2-input net of Linear / ReLU / Identity layers
-    X = torch.as_tensor(_cell_centres(box, resolution), dtype=next(net.parameters()).dtype)
-    on = []
-    with torch.no_grad():
-        for layer in net:
-            if isinstance(layer, torch.nn.ReLU):
-                on.append(X > 0)  # (resolution**2, width): this layer's units that are on
-            X = layer(X)
-    patterns = torch.cat(on, dim=1).numpy() if on else np.zeros((len(X), 0), dtype=bool)
+    patterns = activation_patterns(net, _cell_centres(box, resolution))  # (R*R, units)
     (keys,) = _pattern_keys(patterns)
     shape = (resolution, resolution)
     return keys.reshape(shape), pattern_colors(patterns).reshape(shape)
+
+
+def layer_bytes(keys: np.ndarray, colours: np.ndarray, mode: str) -> np.ndarray:
+    """The live view's layer for a pattern grid: ``(R, R)`` uint8 palette indices, rows from
+    the top down, 255 where nothing is painted. "colour": the colour of each cell's region;
+    "outline": 0 on cells whose right or upper neighbour lies in another region; "hide": 255."""
+    validate.choice(mode, "mode", MODES)
+    out = np.full(keys.shape, 255, dtype=np.uint8)
+    if mode == "colour":
+        out[:] = colours
+    elif mode == "outline":
+        edge = np.zeros(keys.shape, dtype=bool)
+        edge[:, :-1] |= keys[:, :-1] != keys[:, 1:]
+        edge[:-1, :] |= keys[:-1, :] != keys[1:, :]
+        out[edge] = 0
+    return out[::-1]
 
 
 class RegionOverlay:
@@ -194,11 +207,8 @@ class RegionOverlay:
         import ipywidgets as W
         from matplotlib.ticker import MaxNLocator
 
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
-            raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}")
-        self.alpha = float(alpha)
+        validate.choice(mode, "mode", MODES)
+        self.alpha = validate.real(alpha, "alpha", min=0.0, max=1.0)
         self.counts: dict[int, int] = {}  # epoch -> number of regions
         self.regions: list[Region] = []  # the regions on screen
         self.ids = None  # (R, R) pattern key per grid cell, when there are too many polygons
@@ -220,6 +230,13 @@ class RegionOverlay:
         self.coll = None  # PolyCollection on the playground's axes (made by attach)
         self.image = None  # AxesImage on the same axes, used above POLYGON_LIMIT regions
         self.label = None
+        self.message = ""  # the count (or why there is none), shown in the corner
+        self.live_grid = None  # (keys, colours) at LIVE_RESOLUTION for the live view
+        self.playing = False  # set by the playground's UI: counts are then rate-limited
+        self.request_redraw = None  # set by the playground's UI: redraw after a mode change
+        self._count_cost = 0.0  # seconds the last exact count took
+        self._count_time = -np.inf  # when it ended (time.monotonic)
+        self._history_time = -np.inf  # when the count history was last redrawn while playing
 
     # -- the Overlay protocol ------------------------------------------------------------
     def attach(self, ax) -> None:
@@ -238,15 +255,34 @@ class RegionOverlay:
                              bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
 
     def update(self, pg) -> None:
-        """Recount and redraw the regions of ``pg.model``; never raises."""
+        """Recount and redraw the regions of ``pg.model``; never raises.
+
+        While :attr:`playing`, the exact count (about 0.1 s for a 4x16 net) runs only when it
+        keeps within ``COUNT_BUDGET`` of the time, and the label says which epoch it is from;
+        the live picture (one forward pass over a grid) follows every frame.
+        """
+        now = time.monotonic()
+        due = not self.playing or now - self._count_time >= self._count_cost / COUNT_BUDGET
         try:
-            regs, message = self.state(pg)
-            ids, colors = (pattern_grid(pg.model, pg.box, IMAGE_RESOLUTION)
-                           if regs is not None and len(regs) > POLYGON_LIMIT else (None, None))
+            grid = None
+            if pg.activation in RELU_ACTIVATIONS and not pg.diverged:
+                grid = pattern_grid(pg.model, pg.box, LIVE_RESOLUTION)
+            regs, message = self.state(pg) if due else (None, None)
+            big = regs is not None and len(regs) > POLYGON_LIMIT
+            ids, colors = pattern_grid(pg.model, pg.box, IMAGE_RESOLUTION) if big else (None, None)
         except Exception as exc:  # a widget must not crash the notebook; say what happened
-            regs, ids, colors = None, None, None
+            grid, regs, ids, colors, due = None, None, None, None, True
             message = f"regions not counted ({type(exc).__name__})"
+        if due:
+            self._count_time = time.monotonic()
+            self._count_cost = self._count_time - now
+        self.live_grid = grid
         relu = getattr(pg, "activation", None) in RELU_ACTIVATIONS
+        if message is None:  # not recounted this frame: the last count, with its epoch
+            last = max(self.counts) if self.counts else None
+            message = (f"{self.counts[last]} linear regions (epoch {last})" if last is not None
+                       else "counting regions…")
+        self.message = message
         if self.label is not None:
             self.label.set_text(message)
         widgets.set_banner(self.banner, not relu, message.replace("\n", " "))
@@ -255,13 +291,33 @@ class RegionOverlay:
             self.counts[pg.epoch] = len(regs)
         elif not relu:
             self.regions, self.ids, self.colors = [], None, None
-        epochs = sorted(self.counts)
-        self.line.set_data(epochs, [self.counts[e] for e in epochs])
-        if epochs:
-            self.ax.set_xlim(0, max(10, epochs[-1]))
-            self.ax.set_ylim(0, 1.15 * max(self.counts.values()) + 1)
-        self._show()
-        self.canvas.draw_idle()
+        if not self.playing:
+            self._show()
+        if regs is not None and (not self.playing or now - self._history_time >= HISTORY_INTERVAL):
+            self._history_time = now
+            epochs = sorted(self.counts)
+            self.line.set_data(epochs, [self.counts[e] for e in epochs])
+            if epochs:
+                self.ax.set_xlim(0, max(10, epochs[-1]))
+                self.ax.set_ylim(0, 1.15 * max(self.counts.values()) + 1)
+            self.canvas.draw_idle()
+
+    def live_layer(self) -> tuple[dict, bytes] | None:
+        """The picture for the playground's live view: ``({"R", "palette", "text"}, bytes)``
+        with R*R palette indices (255 = nothing), from the last :meth:`update`."""
+        from matplotlib.colors import to_rgba_array
+
+        mode = self.mode.value
+        if self.live_grid is None or mode == "hide":
+            return {"R": 0, "palette": [], "text": self.message}, b""
+        keys, colours = self.live_grid
+        if mode == "colour":
+            rgba = to_rgba_array(REGION_PALETTE) * [1, 1, 1, self.alpha]
+        else:
+            rgba = to_rgba_array([EDGE_COLOR]) * [1, 1, 1, 0.8]
+        palette = np.rint(255 * rgba).astype(int).tolist()
+        return ({"R": int(keys.shape[0]), "palette": palette, "text": self.message},
+                layer_bytes(keys, colours, mode).tobytes())
 
     def reset(self, pg) -> None:
         """Forget the count history (new data, architecture or weights)."""
@@ -316,8 +372,8 @@ class RegionOverlay:
             else:
                 self.coll.set_facecolors("none")
                 self.coll.set_alpha(0.8)
-        if redraw and self.coll.figure is not None:
-            self.coll.figure.canvas.draw_idle()
+        if redraw and callable(self.request_redraw):  # the playground sends a new frame
+            self.request_redraw()
 
 
 def playground(**kwargs):

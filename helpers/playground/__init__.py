@@ -1,0 +1,40 @@
+"""A TensorFlow-Playground-style trainer: a small MLP learning a 2-D binary data set.
+
+The package is split by job:
+
+* :mod:`.model` -- :class:`Playground`: data, model and training, no drawing and no UI.
+  ``step(n)`` runs ``n`` epochs of minibatch SGD on the logistic loss, ``loss()``/``accuracy()``
+  measure, ``predict_grid()`` evaluates the model over the view, ``reset()`` starts again.
+* :mod:`.view` -- pure drawing: what a frame shows (:func:`frame_state`), the static matplotlib
+  figure (:func:`plot`), the bytes the browser paints.
+* :mod:`.live` -- :class:`LiveView`, the widget that paints frames in the browser (anywidget).
+* :mod:`.ui` -- :class:`PlaygroundUI` and :func:`playground`: controls, throttling, the play loop.
+
+Usage in a notebook::
+
+    from helpers import playground
+    playground.playground(dataset="xor", hidden_layers=1, neurons=4)   # the widget
+
+    pg = playground.Playground(dataset="circles")                       # or no UI at all
+    pg.step(100); pg.accuracy("test")
+
+After the playground in TensorFlow Playground (D. Smilkov, S. Carter, 2016,
+https://playground.tensorflow.org).
+"""
+
+from helpers import widgets  # noqa: F401  (kept as an attribute: older code reaches it here)
+from helpers.playground.model import (ACTIVATIONS, DATA_SETS, DEFAULTS, DTYPE, MAX_HIDDEN_LAYERS,
+                                      MAX_NEURONS, MAX_POINTS, SPLITS, Playground, build_mlp,
+                                      forward, gradients, logistic_loss, one_thread, sgd_step)
+from helpers.playground.view import FIGSIZE, RESOLUTION, MapView, frame_state, plot, summary
+from helpers.playground.ui import (FRAME_INTERVAL, L2_STRENGTHS, LEARNING_RATES, Overlay,
+                                   PlaygroundUI, playground)
+from helpers.playground.live import LiveView
+
+__all__ = [
+    "Playground", "PlaygroundUI", "playground", "one_thread", "logistic_loss", "build_mlp",
+    "forward", "gradients", "sgd_step", "ACTIVATIONS", "DATA_SETS", "DEFAULTS", "DTYPE",
+    "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "SPLITS", "FIGSIZE", "RESOLUTION",
+    "MapView", "frame_state", "plot", "summary", "FRAME_INTERVAL", "L2_STRENGTHS",
+    "LEARNING_RATES", "Overlay", "LiveView",
+]
