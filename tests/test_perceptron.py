@@ -11,6 +11,7 @@ import scipy.special
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import minimize
 
 from helpers import checks, data, perceptron as P
 
@@ -46,20 +47,21 @@ def test_predict_matches_numpy_sign_away_from_ties(seed, d):
 
 # ----------------------------------------------------------------------------- bad inputs
 @pytest.mark.parametrize("call, match", [
-    (lambda: P.predict(np.ones(3), np.ones(3), 0.0), r"X must be a 2-D array .*got shape \(3,\)"),
-    (lambda: P.predict(np.ones((2, 2, 2)), np.ones(2), 0.0), r"X must be .*\(2, 2, 2\)"),
+    (lambda: P.predict(np.ones(3), np.ones(3), 0.0), r"X must be 2-dimensional, got shape \(3,\)"),
+    (lambda: P.predict(np.ones((2, 2, 2)), np.ones(2), 0.0), r"X must be 2-dimensional, got shape \(2, 2, 2\)"),
     (lambda: P.predict(np.ones((4, 2)), np.ones(3), 0.0),
      r"w must have shape \(2,\) to match X of shape \(4, 2\), got shape \(3,\)"),
-    (lambda: P.predict(np.ones((0, 2)), np.ones(2), 0.0), r"X must have at least one row"),
-    (lambda: P.predict(np.full((2, 2), np.nan), np.ones(2), 0.0), r"X must contain finite"),
-    (lambda: P.train(np.ones((4, 2)), [1, 0, 1, 0]), r"y must contain only -1 and \+1"),
-    (lambda: P.train(np.ones((4, 2)), [1, -1, 1]),
-     r"y must have shape \(4,\) to match X of shape \(4, 2\), got shape \(3,\)"),
-    (lambda: P.train(np.ones((2, 2)), [1, -1], lr=0.0), r"lr must be a finite number > 0"),
-    (lambda: P.train(np.ones((2, 2)), [1, -1], max_epochs=0), r"max_epochs must be an int >= 1"),
+    (lambda: P.predict(np.ones((0, 2)), np.ones(2), 0.0), r"X must have at least 1 element"),
+    (lambda: P.predict(np.full((2, 2), np.nan), np.ones(2), 0.0), r"X must contain only finite"),
+    (lambda: P.train(np.ones((4, 2)), [1, 0, 1, 0]), r"y must hold only the labels \(-1, 1\)"),
+    (lambda: P.train(np.ones((4, 2)), [1, -1, 1]), r"y must have 4 entries .*got 3"),
+    (lambda: P.train(np.ones((4, 2)), [1, -1, 1, 0.5]), r"y must hold integer labels"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], lr=0.0), r"lr must be > 0, got 0.0"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], lr=np.inf), r"lr must be a finite number"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], max_epochs=0), r"max_epochs must be >= 1, got 0"),
     (lambda: P.update(np.ones(2), 1, np.ones(3), 0.0),
      r"w must have shape \(2,\) to match x of shape \(2,\), got shape \(3,\)"),
-    (lambda: P.update(np.ones(2), 2, np.ones(2), 0.0), r"y must contain only -1 and \+1"),
+    (lambda: P.update(np.ones(2), 2, np.ones(2), 0.0), r"y must be one of -1, 1; got int 2"),
     (lambda: P.margin(np.ones((3, 2)), [1, 1, -1], np.zeros(2), 1.0), r"w must be non-zero"),
     (lambda: P.novikoff_bound(XOR_X, XOR_Y, np.ones(2), 0.0), r"must separate the data"),
     (lambda: P.novikoff_bound(XOR_X, XOR_Y, np.zeros(2), 0.0), r"must not be all zero"),
@@ -73,11 +75,12 @@ def test_predict_matches_numpy_sign_away_from_ties(seed, d):
     (lambda: P.bce([0.5, 1.5], [1, -1]), r"p must contain probabilities in \[0, 1\]"),
     (lambda: P.soft_loss_and_grad(np.ones((3, 2)), [1, -1, 1], np.ones(4), 0.0),
      r"w must have shape \(2,\)"),
-    (lambda: P.train_soft(np.ones((2, 2)), [1, -1], num_epochs=-1), r"num_epochs must be an int"),
+    (lambda: P.train_soft(np.ones((2, 2)), [1, -1], num_epochs=-1), r"num_epochs must be >= 1"),
     (lambda: P.line_in_box(np.ones(3), 0.0, (-1, 1, -1, 1)), r"w must have shape \(2,\)"),
     (lambda: P.line_in_box(np.ones(2), 0.0, (1, -1, -1, 1)), r"box must satisfy xmin < xmax"),
     (lambda: P.playground(np.ones((4, 3)), [1, -1, 1, -1]), r"X must have shape \(n, 2\)"),
-    (lambda: P.stepper(np.ones((4, 2)), [1, -1, 1]), r"y must have shape \(4,\)"),
+    (lambda: P.stepper(np.ones((4, 2)), [1, -1, 1]), r"y must have 4 entries"),
+    (lambda: P.separable_data(shift=(1.0, 2.0, 3.0)), r"shift must have shape \(2,\), got \(3,\)"),
 ])
 def test_bad_inputs_raise_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -86,12 +89,33 @@ def test_bad_inputs_raise_value_error_naming_the_argument(call, match):
 
 @pytest.mark.parametrize("call, match", [
     (lambda: P.predict(np.ones((2, 2)), np.ones(2), "0"), r"b must be a real number, got str"),
-    (lambda: P.predict([["a", "b"]], np.ones(2), 0.0), r"X must be an array of numbers"),
-    (lambda: P.train(np.ones((2, 2)), [1, -1], lr="fast"), r"lr must be a real number"),
+    (lambda: P.predict([["a", "b"]], np.ones(2), 0.0), r"X must hold real numbers, got dtype <U1"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], lr="fast"), r"lr must be a real number, got str"),
+    (lambda: P.train(np.ones((2, 2)), [True, False]), r"y must hold real numbers, got dtype bool"),
+    (lambda: P.update(np.ones(2), True, np.ones(2), 0.0), r"y must be an integer, got bool True"),
+    (lambda: P.update(np.ones(2), 1.0, np.ones(2), 0.0), r"y must be an integer, got float 1.0"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], max_epochs=2.0), r"max_epochs must be an integer"),
+    (lambda: P.train(np.ones((2, 2)), [1, -1], seed="0"), r"seed must be an integer, got str"),
+    (lambda: P.train_soft(np.ones((2, 2)), [1, -1], num_epochs=1.5), r"num_epochs must be an integer"),
+    (lambda: P.draw_perceptron("ax", XOR_X, XOR_Y, np.ones(2), 0.0), r"ax must be a matplotlib Axes"),
+    (lambda: P.draw_perceptron(None, XOR_X, XOR_Y, np.ones(2), 0.0), r"ax must be a matplotlib Axes"),
 ])
 def test_wrong_types_raise_type_error(call, match):
     with pytest.raises(TypeError, match=match):
         call()
+
+
+def test_numpy_scalars_are_accepted_like_python_numbers():
+    X, y, _, _ = P.separable_data(n=20, seed=1)
+    a = P.train(X, y, lr=np.float32(0.5), max_epochs=np.int64(50), seed=np.int32(2))
+    b = P.train(X, y, lr=0.5, max_epochs=50, seed=2)
+    np.testing.assert_allclose(a.w, b.w)
+    assert a.mistakes_per_epoch == b.mistakes_per_epoch
+    # at w = 0, b = 0 every point scores 0 and is predicted +1: label -1 is a mistake (b -> -1)
+    assert P.update(X[0], np.int64(-1), np.zeros(2), np.float64(0.0), np.float32(1.0))[1] == -1.0
+    assert P.update(X[0], np.int64(1), np.zeros(2), np.float64(0.0), np.float32(1.0))[1] == 0.0
+    soft = P.train_soft(X, y, lr=np.float64(0.5), num_epochs=np.int64(3))
+    assert len(soft.losses) == 4
 
 
 # ----------------------------------------------------------------------------- the learning rule
@@ -180,6 +204,99 @@ def test_same_seed_same_run_and_seed_changes_the_order():
     assert not np.array_equal(P.train(X, y, seed=6).order, a.order)
 
 
+def test_novikoff_constants_by_hand_and_centring_shrinks_the_bound():
+    X, y, w_star, b_star = P.separable_data()
+    R, gamma = P.novikoff_constants(X, y, w_star, b_star)
+    rows = [np.sqrt(x1 * x1 + x2 * x2 + 1.0) for x1, x2 in X]  # ‖(x, 1)‖, point by point
+    wt = np.array([w_star[0], w_star[1], b_star])
+    margins = [yi * (wt[0] * x1 + wt[1] * x2 + wt[2]) / np.sqrt(wt @ wt) for (x1, x2), yi in zip(X, y)]
+    assert R == pytest.approx(max(rows)) and gamma == pytest.approx(min(margins))
+    assert P.novikoff_bound(X, y, w_star, b_star) == pytest.approx((max(rows) / min(margins)) ** 2)
+    # the folded margin is the plane margin times ‖w*‖ / ‖(w*, b*)‖ (< 1 when b* ≠ 0)
+    assert gamma == pytest.approx(P.margin(X, y, w_star, b_star) / np.sqrt(1 + b_star**2))
+    # the same points centred, with the same line: a far smaller bound, and fewer updates
+    mean = X.mean(axis=0)
+    Xc, bc = X - mean, b_star + w_star @ mean
+    np.testing.assert_array_equal(P.predict(Xc, w_star, bc), P.predict(X, w_star, b_star))
+    bound, bound_c = P.novikoff_bound(X, y, w_star, b_star), P.novikoff_bound(Xc, y, w_star, bc)
+    assert bound_c < bound / 5
+    upd = [P.train(X, y, seed=s).num_updates for s in range(100)]
+    upd_c = [P.train(Xc, y, seed=s).num_updates for s in range(100)]
+    assert max(upd) <= bound and max(upd_c) <= bound_c and max(upd_c) < max(upd)
+
+
+def test_the_two_curves_of_the_proof_cross_at_the_bound():
+    # kγ̃ <= alignment <= length <= √k R along any run; kγ̃ = √k R exactly at k = (R/γ̃)²
+    X, y, w_star, b_star = P.separable_data()
+    R, gamma = P.novikoff_constants(X, y, w_star, b_star)
+    wt = np.append(w_star, b_star) / np.linalg.norm(np.append(w_star, b_star))
+    for seed in range(5):
+        r = P.train(X, y, seed=seed)
+        Wk = np.array([np.append(w, b) for w, b in r.updates])
+        k = np.arange(1, len(Wk) + 1)
+        assert np.all(k * gamma <= Wk @ wt + 1e-12)
+        assert np.all(Wk @ wt <= np.linalg.norm(Wk, axis=1) + 1e-12)
+        assert np.all(np.linalg.norm(Wk, axis=1) <= np.sqrt(k) * R + 1e-12)
+    k_cross = (R / gamma) ** 2
+    assert k_cross * gamma == pytest.approx(np.sqrt(k_cross) * R)
+
+
+# ----------------------------------------------------------------------------- SGD on the criterion
+@given(st.integers(0, 10_000), st.integers(1, 5))
+@settings(max_examples=40, deadline=None)
+def test_rosenblatt_rule_is_sgd_on_the_perceptron_criterion(seed, d):
+    rng = np.random.default_rng(seed)
+    x, w, b, lr = rng.normal(size=d), rng.normal(size=d), float(rng.normal()), rng.uniform(0.1, 2)
+    for y in (-1, 1):
+        loss, gw, gb = P.perceptron_loss(x, y, w, b)
+        wt = torch.tensor(w, requires_grad=True)
+        bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+        lt = torch.relu(-y * (torch.tensor(x) @ wt + bt))  # max(0, -y (w·x + b)), by torch
+        lt.backward()
+        assert loss == pytest.approx(lt.item())
+        np.testing.assert_allclose(gw, wt.grad.numpy(), atol=1e-12)  # no tie: one gradient
+        assert gb == pytest.approx(bt.grad.item(), abs=1e-12)
+        w2, b2 = P.update(x, y, w, b, lr)
+        np.testing.assert_allclose(w2, w - lr * wt.grad.numpy())
+        assert b2 == pytest.approx(b - lr * bt.grad.item())
+
+
+def test_perceptron_criterion_at_a_tie_follows_the_tie_rule():
+    x, w = np.array([1.0, 2.0]), np.array([2.0, -1.0])  # score 0: the kink of max(0, -y s)
+    assert P.perceptron_loss(x, -1, w, 0.0) == (0.0, pytest.approx(x), 1.0)  # -y (x, 1), y = -1
+    loss, gw, gb = P.perceptron_loss(x, 1, w, 0.0)
+    assert loss == 0.0 and not gw.any() and gb == 0.0
+
+
+def test_gradient_descent_on_bce_tends_to_the_max_margin_direction():
+    # Soudry et al. (2018): on separable data the direction of (w, b) under GD on the logistic
+    # loss converges (slowly, ~1/log t) to the hard-margin SVM direction of the folded points.
+    X, y, _, _ = P.separable_data(n=30, seed=0)
+    Xt = P.fold_bias(X)
+    cons = {"type": "ineq", "fun": lambda v: y * (Xt @ v) - 1, "jac": lambda v: y[:, None] * Xt}
+    svm = minimize(lambda v: v @ v, np.array([1.0, 1.0, -3.0]), jac=lambda v: 2 * v,
+                   constraints=[cons], method="SLSQP", options={"ftol": 1e-12, "maxiter": 500})
+    assert svm.success
+    v_mm = svm.x / np.linalg.norm(svm.x)
+
+    def angle(v):
+        return np.degrees(np.arccos(min(1.0, v @ v_mm / np.linalg.norm(v))))
+
+    v, z, angles = np.zeros(3), (1 + y) / 2, {}  # plain numpy GD, the same as train_soft's
+    for t in range(1, 20_001):
+        p = 1 / (1 + np.exp(-(Xt @ v)))
+        v = v - 1.0 * Xt.T @ (p - z) / len(X)
+        if t in (10, 100, 1000, 2000, 20_000):
+            angles[t] = angle(v)
+    soft = P.train_soft(X, y, lr=1.0, num_epochs=2000)
+    assert angle(np.append(soft.w, soft.b)) == pytest.approx(angles[2000], abs=1e-6)
+    a = [angles[t] for t in (10, 100, 1000, 20_000)]
+    assert all(later < earlier for earlier, later in zip(a, a[1:]))  # monotone approach
+    assert a[-1] < 0.5  # degrees
+    r = P.train(X, y)  # the perceptron stops at the first separating line, far from max-margin
+    assert angle(np.append(r.w, r.b)) > 5 * a[-1]
+
+
 # ----------------------------------------------------------------------------- XOR
 def test_xor_is_not_linearly_separable_so_the_perceptron_never_converges():
     r = P.train(XOR_X, XOR_Y, max_epochs=200)
@@ -193,8 +310,20 @@ def test_xor_is_not_linearly_separable_so_the_perceptron_never_converges():
 @given(st.floats(-10, 10), st.floats(-10, 10), st.floats(-10, 10))
 @settings(max_examples=60, deadline=None)
 def test_no_line_separates_xor(w1, w2, b):
-    # Minsky & Papert: b < 0, w2 + b >= 0, w1 + b >= 0 and w1 + w2 + b < 0 cannot all hold
-    assert not np.array_equal(P.predict(XOR_X, np.array([w1, w2]), b), XOR_Y)
+    # Minsky & Papert: b < 0, w2 + b >= 0, w1 + b >= 0 and w1 + w2 + b < 0 cannot all hold.
+    # The classes are computed independently (by hand, one point at a time) and predict must
+    # agree with them: a constant or wrong predict fails here.
+    by_hand = [1 if w1 * x1 + w2 * x2 + b >= 0 else -1 for x1, x2 in XOR_X]
+    np.testing.assert_array_equal(P.predict(XOR_X, np.array([w1, w2]), b), by_hand)
+    assert by_hand != list(XOR_Y)
+
+
+def test_each_xor_labelling_but_xor_and_its_negation_is_reached_by_some_line():
+    # of the 16 labellings of the four corners, exactly 14 are linearly separable
+    rng = np.random.default_rng(0)
+    seen = {tuple(P.predict(XOR_X, rng.normal(size=2) * 3, float(rng.normal() * 3)))
+            for _ in range(20_000)}
+    assert len(seen) == 14 and tuple(XOR_Y) not in seen and tuple(-XOR_Y) not in seen
 
 
 def test_xor_network_solves_xor_and_its_hidden_points_are_separable():
@@ -228,8 +357,6 @@ def test_separable_data_is_separated_by_its_known_line_with_margin_one_half():
         assert X.shape == (50, 2) and set(np.unique(y)) == {-1, 1}
         assert np.linalg.norm(w_star) == pytest.approx(1.0)
         assert P.margin(X, y, w_star, b_star) >= 0.5  # make_dataset("linear") promises 0.5
-    with pytest.raises(ValueError, match=r"shift must have shape \(2,\)"):
-        P.separable_data(shift=(1.0, 2.0, 3.0))
 
 
 def test_fold_bias_turns_the_bias_into_a_weight():
@@ -441,9 +568,18 @@ def test_predict_exercise_is_real():
     wrong = [lambda X, w, b: np.where(X @ w + b > 0, 1, -1),  # strict: ties go to -1
              lambda X, w, b: np.where(X @ w + b >= 0, -1, 1),  # sign flipped
              lambda X, w, b: np.sign(X @ w + b),  # a tie gives 0
-             lambda X, w, b: np.where(X @ w >= 0, 1, -1)]  # bias forgotten
+             lambda X, w, b: np.where(X @ w >= 0, 1, -1),  # bias forgotten
+             lambda X, w, b: np.where(X @ w + b >= 0, 1.0, -1.0),  # floats, not ints
+             lambda X, w, b: X @ w + b >= 0,  # booleans
+             lambda X, w, b: np.where(X[:, 0] * w[0] + X[:, 1] * w[1] + b >= 0, 1, -1),  # d = 2 only
+             lambda X, w, b: P.predict(X, w, b)]  # the helper itself is off limits
     for fn in wrong:
-        assert P.PREDICT.run(fn).status == checks.FAIL
+        assert P.PREDICT.run(fn).status in (checks.FAIL, checks.ERROR)
+    from helpers.perceptron import core
+    for cheat in (lambda X, w, b: core.predict(X, w, b), lambda X, w, b: P.predict(X, w, b)):
+        result = P.PREDICT.run(cheat)
+        assert result.status == checks.FAIL and "write it yourself" in result.message
+    assert P.predict is core.predict  # the helper is restored after the check
 
 
 def _update_variant(condition, with_y=True, with_b=True):
@@ -467,6 +603,17 @@ def test_update_exercise_is_real():
     for fn in wrong:
         assert P.UPDATE.run(fn).status == checks.FAIL
 
+    def in_place(x, y, w, b, lr):  # right rule, but it changes the caller's w
+        if (1 if x @ w + b >= 0 else -1) != y:
+            w += lr * y * x
+            b += lr * y
+        return w, b
+
+    result = P.UPDATE.run(in_place)
+    assert result.status == checks.FAIL and "changed its input `w` in place" in result.message
+    cheat = P.UPDATE.run(lambda x, y, w, b, lr: P.update(x, y, w, b, lr))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
+
 
 def test_margin_exercise_is_real():
     assert P.MARGIN.run(P.margin).status == checks.PASS
@@ -475,9 +622,14 @@ def test_margin_exercise_is_real():
              lambda X, y, w, b: np.min(y * (X @ w + b)) / np.linalg.norm(np.append(w, b)),
              lambda X, y, w, b: np.min(np.abs(X @ w + b)) / np.linalg.norm(w),  # label ignored
              lambda X, y, w, b: np.max(y * (X @ w + b)) / np.linalg.norm(w),  # max, not min
-             lambda X, y, w, b: np.mean(y * (X @ w + b)) / np.linalg.norm(w)]
+             lambda X, y, w, b: np.mean(y * (X @ w + b)) / np.linalg.norm(w),
+             lambda X, y, w, b: np.min(y * (X @ w + b)) / np.hypot(*w[:2]),  # d = 2 only
+             lambda X, y, w, b: np.min(y * (X @ w + b)) / np.sqrt(w[0] ** 2 + w[1] ** 2)]
     for fn in wrong:
-        assert P.MARGIN.run(fn).status == checks.FAIL
+        assert P.MARGIN.run(fn).status in (checks.FAIL, checks.ERROR)
+    assert {X.shape[1] for X, *_ in P.MARGIN.cases(np.random.default_rng(0))} >= {1, 3, 4, 5}
+    cheat = P.MARGIN.run(lambda X, y, w, b: P.margin(X, y, w, b))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
 
 
 def test_xor_weights_exercise_is_real():

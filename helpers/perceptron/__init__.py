@@ -7,7 +7,7 @@ bound, the XOR limitation, a two-layer ReLU network that solves XOR, and the sof
 ``from helpers import perceptron`` gives the whole lecture: the perceptron, XOR and the two-layer
 net (:mod:`helpers.perceptron.core`), the soft perceptron (:mod:`helpers.perceptron.soft`), the
 exercises ``PREDICT``, ``UPDATE``, ``MARGIN``, ``XOR_WEIGHTS`` (:mod:`helpers.perceptron.exercises`)
-and the widgets (:mod:`helpers.perceptron.playground`): :func:`playground` (the geometry of ``w``
+and the widgets (:mod:`helpers.perceptron.interactive`): :func:`playground` (the geometry of ``w``
 and ``b``) and :func:`stepper` (the learning rule, one update at a time), whose pure update
 functions are :func:`geometry_view` and :func:`stepper_view`.
 
@@ -15,11 +15,12 @@ Shapes: ``X (n, d)`` points in rows, ``y (n,)`` labels in {-1, +1}, ``w (d,)``, 
 """
 
 from helpers.perceptron.core import (Box, PerceptronResult, distance_to_origin, fold_bias,
-                                     line_in_box, margin, novikoff_bound, predict, relu,
-                                     separable_data, train, two_layer, update, xor_network,
+                                     line_in_box, margin, novikoff_bound, novikoff_constants,
+                                     perceptron_loss, predict,
+                                     relu, separable_data, train, two_layer, update, xor_network,
                                      xor_points)
 from helpers.perceptron.exercises import MARGIN, PREDICT, UPDATE, XOR_WEIGHTS
-from helpers.perceptron.playground import (GeometryView, StepView, draw_perceptron,
+from helpers.perceptron.interactive import (GeometryView, StepView, draw_perceptron,
                                            geometry_view, perceptron_view, playground, show_view,
                                            stepper, stepper_view)
 from helpers.perceptron.soft import (SoftResult, bce, predict_proba, sigmoid, soft_loss_and_grad,
@@ -27,7 +28,8 @@ from helpers.perceptron.soft import (SoftResult, bce, predict_proba, sigmoid, so
 
 __all__ = [
     "Box", "PerceptronResult", "distance_to_origin", "fold_bias", "line_in_box", "margin",
-    "novikoff_bound", "predict", "relu", "separable_data", "train", "two_layer", "update",
+    "novikoff_bound", "novikoff_constants", "perceptron_loss", "predict", "relu",
+    "separable_data", "train", "two_layer", "update",
     "xor_network", "xor_points", "SoftResult", "bce", "predict_proba", "sigmoid",
     "soft_loss_and_grad", "train_soft", "MARGIN", "PREDICT", "UPDATE", "XOR_WEIGHTS",
     "GeometryView", "StepView", "draw_perceptron", "geometry_view", "perceptron_view",

@@ -3,7 +3,8 @@
 ``f(x) = +1 if w·x + b >= 0 else -1``; :func:`train` runs Rosenblatt's algorithm and returns a
 :class:`PerceptronResult`; :func:`novikoff_bound` bounds its number of updates on separable
 data; :func:`two_layer` with :func:`xor_network` solves the XOR problem that no line separates.
-The private ``_check_*`` input checks are shared by the other modules of the package.
+Inputs are checked with :mod:`helpers.validate` (wrong type → ``TypeError``, wrong value or
+shape → ``ValueError``).
 
 Shapes: ``X (n, d)`` points in rows, ``y (n,)`` labels in {-1, +1}, ``w (d,)``, ``b`` a float.
 """
@@ -14,68 +15,36 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from helpers import data, plotting
+from helpers import data, plotting, validate
 
 Box = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 
 
 # --------------------------------------------------------------------------- input checks
-def _as_array(name: str, value, ndim: int) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
-    if arr.ndim != ndim:
-        want = "a 2-D array of shape (n, d)" if ndim == 2 else "a 1-D array"
-        raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain finite numbers only, got NaN or inf")
-    return arr
-
-
-def _check_X(X) -> np.ndarray:
-    X = _as_array("X", X, 2)
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
+# (private to this module; the other modules of the package call helpers.validate themselves)
+def _points(X, name: str = "X") -> np.ndarray:
+    """``X`` as a finite float array of shape (n, d) with n, d >= 1."""
+    X = validate.array(X, name, ndim=2, min_size=1)
     return X
 
 
-def _check_vector(name: str, value, size: int, context: str) -> np.ndarray:
-    v = _as_array(name, value, 1)
+def _vector(name: str, value, size: int, context: str) -> np.ndarray:
+    """A finite float vector of shape (size,); the message says what it must match."""
+    v = validate.array(value, name, ndim=1)
     if v.shape != (size,):
         raise ValueError(f"{name} must have shape ({size},) to match {context}, "
                          f"got shape {v.shape}")
     return v
 
 
-def _check_w(w, X: np.ndarray, name: str = "w") -> np.ndarray:
-    return _check_vector(name, w, X.shape[1], f"X of shape {X.shape}")
+def _labels(y, X: np.ndarray) -> np.ndarray:
+    """Labels in {-1, +1}, one per row of X (ints; booleans are refused with TypeError)."""
+    return validate.labels(y, "y", (-1, 1), n=len(X))
 
 
-def _check_y(y, X: np.ndarray) -> np.ndarray:
-    y = _as_array("y", y, 1)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},) to match X of shape {X.shape}, "
-                         f"got shape {y.shape}")
-    if not np.all(np.isin(y, (-1, 1))):
-        raise ValueError(f"y must contain only -1 and +1, got values {np.unique(y)[:6]}")
-    return y.astype(np.int64)
-
-
-def _check_number(name: str, value, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        if not (isinstance(value, np.ndarray) and value.shape == ()):
-            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or (positive and value <= 0):
-        raise ValueError(f"{name} must be a finite number{' > 0' if positive else ''}, got {value}")
-    return value
-
-
-def _check_count(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+def _label(y) -> int:
+    """One label: the int -1 or +1 (Python or numpy int; not True, not 1.0)."""
+    return validate.choice(validate.integer(y, "y"), "y", (-1, 1))
 
 
 # --------------------------------------------------------------------------- the perceptron
@@ -86,9 +55,7 @@ def separable_data(n: int = 30, seed: int = 0, shift=(2.0, 1.0)):
     Returns ``X (n, 2)``, ``y (n,)`` and a known separator ``w* = (1, 1)/√2``,
     ``b* = -w*·shift`` whose margin is at least 0.5.
     """
-    shift = _as_array("shift", shift, 1)
-    if shift.shape != (2,):
-        raise ValueError(f"shift must have shape (2,), got shape {shift.shape}")
+    shift = validate.array(shift, "shift", shape=(2,))
     X, y = data.make_dataset("linear", n=n, noise=0.3, seed=seed)
     w_star = np.ones(2) / np.sqrt(2)
     return X + shift, y, w_star, float(-w_star @ shift)
@@ -99,8 +66,8 @@ def predict(X, w, b) -> np.ndarray:
 
     ``X (n, d)``, ``w (d,)``, ``b`` float → labels ``(n,)`` of ints in {-1, +1}.
     """
-    X = _check_X(X)
-    w, b = _check_w(w, X), _check_number("b", b)
+    X = _points(X)
+    w, b = _vector("w", w, X.shape[1], f"X of shape {X.shape}"), validate.real(b, "b")
     return np.where(X @ w + b >= 0, 1, -1)
 
 
@@ -111,10 +78,10 @@ def update(x, y, w, b, lr: float = 1.0) -> tuple[np.ndarray, float]:
     ``b ← b + lr·y``; otherwise ``w`` and ``b`` are returned unchanged. ``x, w (d,)``.
     The inputs are not modified.
     """
-    x = _as_array("x", x, 1)
-    w = _check_vector("w", w, len(x), f"x of shape {x.shape}")
-    y = int(_check_y(np.atleast_1d(y), x[None, :])[0])
-    b, lr = _check_number("b", b), _check_number("lr", lr, positive=True)
+    x = validate.array(x, "x", ndim=1, min_size=1)
+    w = _vector("w", w, len(x), f"x of shape {x.shape}")
+    y, b = _label(y), validate.real(b, "b")
+    lr = validate.real(lr, "lr", min=0, min_open=True)
     w_new, b_new, _ = _rule(x, y, w, b, lr)
     return w_new.copy(), b_new
 
@@ -124,6 +91,25 @@ def _rule(x: np.ndarray, y: int, w: np.ndarray, b: float, lr: float):
     if (1 if x @ w + b >= 0 else -1) != y:  # a mistake (a tie predicts +1)
         return w + lr * y * x, b + lr * y, True
     return w, b, False
+
+
+def perceptron_loss(x, y, w, b) -> tuple[float, np.ndarray, float]:
+    """The perceptron criterion on one example and the subgradient Rosenblatt's rule follows.
+
+    ``ℓ(w, b) = max(0, −y (w·x + b))``: zero on the right side of the line, growing linearly
+    on the wrong side. Returns ``(ℓ, g_w (d,), g_b)`` with ``(g_w, g_b) = −y (x, 1)`` on a
+    mistake and ``0`` otherwise. At a tie (score 0, the kink of ℓ) both are subgradients; the
+    tie rule picks ``−y (x, 1)`` for ``y = −1`` (a tie predicts +1: a mistake) and 0 for
+    ``y = +1``. So one SGD step ``(w, b) − lr·(g_w, g_b)`` is exactly :func:`update`.
+    """
+    x = validate.array(x, "x", ndim=1, min_size=1)
+    w = _vector("w", w, len(x), f"x of shape {x.shape}")
+    y, b = _label(y), validate.real(b, "b")
+    score = float(x @ w + b)
+    loss = max(0.0, -y * score)
+    if (1 if score >= 0 else -1) != y:  # a mistake: the active piece −y·score
+        return loss, -y * x, float(-y)
+    return loss, np.zeros_like(x), 0.0
 
 
 @dataclass
@@ -153,11 +139,11 @@ def train(X, y, lr: float = 1.0, max_epochs: int = 100, seed: int = 0) -> Percep
 
     ``seed`` only fixes the order in which the points are visited (the same order every epoch).
     """
-    X = _check_X(X)
-    y = _check_y(y, X)
-    lr = _check_number("lr", lr, positive=True)
-    max_epochs = _check_count("max_epochs", max_epochs)
-    order = np.random.default_rng(_check_count("seed", seed, minimum=0)).permutation(len(X))
+    X = _points(X)
+    y = _labels(y, X)
+    lr = validate.real(lr, "lr", min=0, min_open=True)
+    max_epochs = validate.integer(max_epochs, "max_epochs", min=1)
+    order = np.random.default_rng(validate.integer(seed, "seed", min=0)).permutation(len(X))
     w, b = np.zeros(X.shape[1]), 0.0
     updates, points, mistakes = [], [], []
     for _ in range(max_epochs):
@@ -180,8 +166,9 @@ def margin(X, y, w, b) -> float:
     The smallest signed distance of a point to the line, counted positive on its own side:
     > 0 exactly when every point is classified correctly. ``X (n, d)``, ``y (n,)``, ``w (d,)``.
     """
-    X = _check_X(X)
-    y, w, b = _check_y(y, X), _check_w(w, X), _check_number("b", b)
+    X = _points(X)
+    y, b = _labels(y, X), validate.real(b, "b")
+    w = _vector("w", w, X.shape[1], f"X of shape {X.shape}")
     norm = np.linalg.norm(w)
     if norm == 0:
         raise ValueError("w must be non-zero: the margin of w = 0 is undefined, got w = 0")
@@ -190,26 +177,36 @@ def margin(X, y, w, b) -> float:
 
 def fold_bias(X) -> np.ndarray:
     """Append a column of ones: ``x̃ = (x, 1)``, so that ``w·x + b = (w, b)·x̃``. ``(n, d+1)``."""
-    X = _check_X(X)
+    X = _points(X)
     return np.hstack([X, np.ones((len(X), 1))])
 
 
-def novikoff_bound(X, y, w_star, b_star) -> float:
-    """Novikoff's bound on the number of perceptron updates: ``(R / γ)²``.
+def novikoff_constants(X, y, w_star, b_star) -> tuple[float, float]:
+    """The two numbers of Novikoff's bound, with the bias folded in: ``(R, γ̃)``.
 
-    With the bias folded in (``x̃ = (x, 1)``, ``w̃* = (w*, b*)``): ``R = max_i ‖x̃_i‖`` and
-    ``γ = min_i y_i w̃*·x̃_i / ‖w̃*‖``. Raises ``ValueError`` if ``(w*, b*)`` does not separate.
+    ``x̃ = (x, 1)``, ``w̃* = (w*, b*)``: ``R = max_i ‖x̃_i‖`` and
+    ``γ̃ = min_i y_i w̃*·x̃_i / ‖w̃*‖`` (the margin of the folded points, not of the line in
+    the plane: it is smaller when ``|b*|`` is large). Raises ``ValueError`` if ``(w*, b*)``
+    does not separate the data.
     """
     Xt = fold_bias(X)
-    y = _check_y(y, Xt)
-    wt = np.append(_check_w(w_star, Xt[:, :-1], "w_star"), _check_number("b_star", b_star))
+    y = _labels(y, Xt)
+    w_star = _vector("w_star", w_star, Xt.shape[1] - 1, f"X of shape {np.shape(X)}")
+    wt = np.append(w_star, validate.real(b_star, "b_star"))
     if not np.any(wt):
         raise ValueError("(w_star, b_star) must not be all zero, got zeros")
     gamma = margin(Xt, y, wt, 0.0)
     if gamma <= 0:
         raise ValueError(f"(w_star, b_star) must separate the data (margin > 0), "
                          f"got margin {gamma:.4g}")
-    R = np.max(np.linalg.norm(Xt, axis=1))
+    return float(np.max(np.linalg.norm(Xt, axis=1))), gamma
+
+
+def novikoff_bound(X, y, w_star, b_star) -> float:
+    """Novikoff's bound on the number of perceptron updates: ``(R / γ̃)²`` with the ``R`` and
+    ``γ̃`` of :func:`novikoff_constants` (bias folded in). ``ValueError`` if ``(w*, b*)`` does
+    not separate the data."""
+    R, gamma = novikoff_constants(X, y, w_star, b_star)
     return float((R / gamma) ** 2)
 
 
@@ -218,8 +215,8 @@ def distance_to_origin(w, b) -> float:
 
     The closest point of the line to the origin is ``-b w / ‖w‖²``.
     """
-    w = _as_array("w", w, 1)
-    b, norm = _check_number("b", b), np.linalg.norm(w)
+    w = validate.array(w, "w", ndim=1, min_size=1)
+    b, norm = validate.real(b, "b"), np.linalg.norm(w)
     if norm == 0:
         raise ValueError("w must be non-zero: w = 0 defines no line, got w = 0")
     return float(-b / norm)
@@ -228,11 +225,9 @@ def distance_to_origin(w, b) -> float:
 def line_in_box(w, b, box: Box) -> np.ndarray | None:
     """The two end points ``(2, 2)`` of the segment of ``w·x + b = 0`` inside ``box``,
     or ``None`` when the line misses the box (or ``w = 0``, which defines no line)."""
-    w = _as_array("w", w, 1)
-    if w.shape != (2,):
-        raise ValueError(f"w must have shape (2,), got shape {w.shape}")
+    w = validate.array(w, "w", shape=(2,))
     xmin, xmax, ymin, ymax = plotting.check_box(box)
-    norm, b = np.linalg.norm(w), _check_number("b", b)
+    norm, b = np.linalg.norm(w), validate.real(b, "b")
     if norm == 0 or not np.isfinite(b / norm):
         return None
     (u, v), c = w / norm, b / norm  # the same line, u x + v y + c = 0 with (u, v) a unit vector
@@ -268,14 +263,14 @@ def two_layer(X, W, b, w2, b2) -> tuple[np.ndarray, np.ndarray]:
     ``X (n, d)``, ``W (m, d)``, ``b (m,)``, ``w2 (m,)``, ``b2`` float → ``H (n, m)``, ``o (n,)``.
     The network's class is ``+1 if o >= 0 else -1``.
     """
-    X = _check_X(X)
-    W = _as_array("W", W, 2)
+    X = _points(X)
+    W = validate.array(W, "W", ndim=2, min_size=1)
     if W.shape[1] != X.shape[1]:
         raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X of shape {X.shape}, "
                          f"got shape {W.shape}")
-    b = _check_vector("b", b, len(W), f"W of shape {W.shape}")
-    w2 = _check_vector("w2", w2, len(W), f"W of shape {W.shape}")
-    b2 = _check_number("b2", b2)
+    b = _vector("b", b, len(W), f"W of shape {W.shape}")
+    w2 = _vector("w2", w2, len(W), f"W of shape {W.shape}")
+    b2 = validate.real(b2, "b2")
     H = relu(X @ W.T + b)  # (n, m)
     return H, H @ w2 + b2
 

@@ -1,4 +1,4 @@
-"""Figures and widgets of lecture 01: the geometry :func:`playground` (``w`` and ``b``) and the
+"""Figures and widgets of lecture 01 (module ``helpers.perceptron.interactive``): the geometry :func:`playground` (``w`` and ``b``) and the
 :func:`stepper` (Rosenblatt's rule, one update at a time).
 
 The pure update functions :func:`perceptron_view`, :func:`geometry_view` and
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
-from helpers import plotting, widgets
-from helpers.perceptron.core import (Box, PerceptronResult, _check_X, _check_y, line_in_box,
-                                     predict, separable_data, train)
+from helpers import plotting, validate, widgets
+from helpers.perceptron.core import (Box, PerceptronResult, line_in_box, predict, separable_data,
+                                     train)
 
 # --------------------------------------------------------------------------- figures and widgets
 @dataclass
@@ -82,11 +82,8 @@ def _widget_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     """The data a widget draws: the default data set, or checked 2-D points and ±1 labels."""
     if X is None and y is None:
         X, y, _, _ = separable_data()
-    X = _check_X(X)
-    y = _check_y(y, X)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n, 2) to be drawn, got shape {X.shape}")
-    return X, y
+    X = validate.array(X, "X", shape=(None, 2), min_size=1)
+    return X, validate.labels(y, "y", (-1, 1), n=len(X))
 
 
 def _default_box(X) -> Box:
@@ -100,8 +97,9 @@ def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80
     """Draw the data, the two half-planes, the line ``w·x + b = 0``, the arrow ``w`` and rings
     around misclassified points on ``ax`` (legend outside, on the right, if ``legend``).
     Returns the artists; :func:`show_view` updates them."""
-    X = _check_X(X)
-    y = _check_y(y, X)
+    validate.axes(ax, "ax")
+    X = validate.array(X, "X", shape=(None, 2), min_size=1)
+    y = validate.labels(y, "y", (-1, 1), n=len(X))
     box = box or _default_box(X)
     view = perceptron_view(w, b, X, y, box, resolution)
     art = {"X": X, "ax": ax}
