@@ -480,7 +480,6 @@ def _conv_by_sum(f, h):  # the definition (f * h)(x) = sum_m f(x - m) h(m), vali
 def test_conv2d_exercise_passes_reference_and_rejects_stub_and_wrong_answers():
     assert conv.CONV2D.run(conv.conv2d_valid).status == checks.PASS
     assert conv.CONV2D.run(_conv_by_sum).status == checks.PASS
-    assert conv.CONV2D.run(lambda f, h: ss.convolve2d(f, h, "valid")).status == checks.FAIL  # off limits
     assert conv.CONV2D.run(stub).status == checks.NOT_IMPLEMENTED
 
     def int_buffer(f, h):  # right indices, but an int output array truncates
@@ -547,7 +546,6 @@ def test_circulant_exercise_passes_the_reference_and_rejects_wrong_answers():
              "one column short": lambda h, n: conv.circulant(h, n)[:, :-1],
              "int buffer": int_buffer,
              "no wrap": lambda h, n: np.tril(conv.circulant(h, n)) if n > len(h) else conv.circulant(h, n).T,
-             "scipy": lambda h, n: scipy.linalg.circulant(np.r_[h, np.zeros(n - len(h))]),
              "helper": lambda h, n: conv.circulant(h, n),
              "operator_matrix": lambda h, n: conv.operator_matrix(
                  lambda x: conv.conv1d(x, h, "full", "circular")[:n], (n,))}

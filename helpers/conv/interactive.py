@@ -77,7 +77,7 @@ def playground(size: float = 1.0) -> W.Widget:
     axes = fig.subplots(1, 4)
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.04, top=0.82, wspace=0.12)
     zeros = np.zeros((32, 32))
-    ims = [imshow(axes[0], zeros, vmax=1.0), imshow(axes[1], np.zeros((3, 3)), signed=True),
+    ims = [imshow(axes[0], zeros, vmax=1.0), imshow(axes[1], np.zeros((3, 3)), signed=True, colorbar=False),
            imshow(axes[2], zeros, signed=True), imshow(axes[3], zeros, signed=True)]
     taps = [axes[1].text(q, p, "", ha="center", va="center", fontsize=11)
             for p in range(3) for q in range(3)]
