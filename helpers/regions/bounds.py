@@ -137,8 +137,9 @@ def deep_lower_bound_for_budget(budget: int, n_in: int = 2, max_depth: int = 12)
     best, best_widths = 0, []
     for depth in range(2, max_depth + 1):
         w = n_in
-        while n_params([n_in] + [w] * depth) <= budget:
-            bound = deep_lower_bound(n_in, [w] * depth)
+        # n_params([n_in] + [w] * depth) = (n_in + 1) w + (depth - 1)(w + 1) w + w + 1
+        while (n_in + 1) * w + (depth - 1) * (w + 1) * w + w + 1 <= budget:
+            bound = (w // n_in) ** (n_in * (depth - 1)) * zaslavsky(w, n_in)  # deep_lower_bound
             if bound > best:
                 best, best_widths = bound, [w] * depth
             w += 1
