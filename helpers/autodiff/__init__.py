@@ -17,7 +17,7 @@
   ``SOFTPLUS_BACKWARD``, ``UNBROADCAST``, ``ADAM_STEP`` (:mod:`.exercises`).
 """
 
-from helpers.autodiff import graph, modes
+from helpers.autodiff import figures, graph, modes
 from helpers.autodiff.engine import (Tensor, backward_steps, elementwise, log_softmax, softmax,
                                      topological_order, unbroadcast)
 from helpers.autodiff.exercises import ADAM_STEP, SOFTPLUS_BACKWARD, UNBROADCAST, softplus
@@ -35,6 +35,6 @@ __all__ = [
     "bce_with_logits", "cross_entropy", "fd_errors", "gradcheck", "mse", "numerical_grad",
     "SGD", "Momentum", "RMSprop", "Adam", "OPTIMIZERS", "SURFACES", "Surface", "adam_step",
     "trajectory", "MLP", "INITS", "History", "init_weight", "layer_statistics", "torch_losses",
-    "train", "graph", "modes", "stepper", "optimizer_playground", "optimizer_view", "draw_paths",
+    "train", "figures", "graph", "modes", "stepper", "optimizer_playground", "optimizer_view", "draw_paths",
     "ADAM_STEP", "SOFTPLUS_BACKWARD", "UNBROADCAST", "elementwise", "softplus",
 ]

@@ -43,7 +43,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 def _as_tensor(x, like: "Tensor") -> "Tensor":
     """``x`` itself if it is a Tensor, else a constant Tensor of ``like``'s dtype."""
-    return x if isinstance(x, Tensor) else Tensor(x, dtype=like.data.dtype)
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool):
+        return Tensor._result(np.asarray(x, dtype=like.data.dtype), (), "const", None)
+    return Tensor(x, dtype=like.data.dtype)
 
 
 def _broadcast_shape(op: str, a: "Tensor", b: "Tensor") -> None:
@@ -147,7 +151,8 @@ class Tensor:
         return Tensor._result(a @ b, (self, other), "@", backward)
 
     def __pow__(self, p) -> "Tensor":
-        p = validate.real(p, "exponent")
+        if not isinstance(p, (int, float)) or isinstance(p, bool):
+            p = validate.real(p, "exponent")
         a = self.data
         return Tensor._result(a**p, (self,), f"^{p:g}",
                               lambda g: (g * p * a ** (p - 1),))
@@ -184,7 +189,7 @@ class Tensor:
         return Tensor._result(t, (self,), "tanh", lambda g: (g * (1 - t**2),))
 
     def sigmoid(self) -> "Tensor":
-        s = 0.5 * (1 + np.tanh(0.5 * self.data))  # = 1 / (1 + e^-x), without overflow
+        s = np.exp(-np.logaddexp(0, -self.data))  # = 1 / (1 + e^-x), without overflow
         return Tensor._result(s, (self,), "σ", lambda g: (g * s * (1 - s),))
 
     def relu(self) -> "Tensor":

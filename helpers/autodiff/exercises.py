@@ -21,7 +21,7 @@ def softplus(x: np.ndarray) -> np.ndarray:
 
 def softplus_backward(x: np.ndarray, grad: np.ndarray) -> np.ndarray:
     """The local backward rule of softplus: ``grad · σ(x)`` (σ computed without overflow)."""
-    return grad * 0.5 * (1 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+    return grad * np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
 
 
 def _softplus_cases(rng):

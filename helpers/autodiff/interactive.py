@@ -66,13 +66,13 @@ def stepper(expression: str | None = None) -> W.Widget:
 
 
 # --------------------------------------------------------------------------- optimiser paths
-# Learning rates that show each optimiser's character on each surface (200 steps).
+# Learning rates that show each optimiser's character on each surface (300 steps).
 DEFAULT_LR = {
-    "quadratic valley": {"SGD": 0.09, "Momentum": 0.02, "RMSprop": 0.05, "Adam": 0.2},
-    "Rosenbrock": {"SGD": 1e-3, "Momentum": 2e-4, "RMSprop": 0.01, "Adam": 0.1},
+    "quadratic valley": {"SGD": 0.18, "Momentum": 0.03, "RMSprop": 0.05, "Adam": 0.2},
+    "Rosenbrock": {"SGD": 1.5e-3, "Momentum": 5e-4, "RMSprop": 0.01, "Adam": 0.2},
     "saddle": {"SGD": 0.05, "Momentum": 0.01, "RMSprop": 0.02, "Adam": 0.05},
 }
-STEPS = 200
+STEPS = 300
 
 
 def _hyper(optimizer: str, momentum: float) -> dict:

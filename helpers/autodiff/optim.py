@@ -92,8 +92,8 @@ class RMSprop(Optimizer):
         self.square_avg = [np.zeros_like(p.data) for p in self.params]
 
     def _update(self, k, theta, g):
-        self.square_avg[k] = self.alpha * self.square_avg[k] + (1 - self.alpha) * g * g
-        return theta - self.lr * g / (np.sqrt(self.square_avg[k]) + self.eps)
+        self.square_avg[k] = self.alpha * self.square_avg[k] + (1 - self.alpha) * (g * g)
+        return theta - self.lr * (g / (np.sqrt(self.square_avg[k]) + self.eps))
 
 
 def adam_step(theta: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int,
@@ -155,10 +155,10 @@ class Surface:
 
 
 SURFACES = {
-    "quadratic valley": Surface("quadratic valley", lambda x, y: 0.5 * x**2 + 10 * y**2,
+    "quadratic valley": Surface("quadratic valley", lambda x, y: 0.05 * x**2 + 5 * y**2,
                                 (-4.5, 4.5, -2.0, 2.0), (-4.0, 1.5), ((0.0, 0.0),)),
     "Rosenbrock": Surface("Rosenbrock", lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-                          (-2.0, 2.0, -1.0, 3.0), (-1.5, 2.5), ((1.0, 1.0),)),
+                          (-2.0, 2.0, -1.0, 3.0), (-1.2, 1.0), ((1.0, 1.0),)),
     "saddle": Surface("saddle", lambda x, y: 0.5 * x**2 - 0.5 * y**2 + 0.25 * y**4,
                       (-2.0, 2.0, -1.6, 1.6), (-1.8, 0.001), ((0.0, -1.0), (0.0, 1.0)), -0.25),
 }
@@ -176,16 +176,17 @@ def trajectory(surface: str | Surface, optimizer: str, lr: float, steps: int = 2
     optimizer = validate.choice(optimizer, "optimizer", OPTIMIZERS)
     steps = validate.integer(steps, "steps", min=0)
     start = surface.start if start is None else start
-    p = Tensor(np.array(start, dtype=float), requires_grad=True)
-    opt = OPTIMIZERS[optimizer]([p], lr=lr, **hyper)
+    x, y = (Tensor(float(v), requires_grad=True) for v in start)
+    opt = OPTIMIZERS[optimizer]([x, y], lr=lr, **hyper)
     path = np.full((steps + 1, 2), np.nan)
-    path[0] = p.data
+    path[0] = x.item(), y.item()
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             opt.zero_grad()
-            surface.f(p[0], p[1]).backward()
+            surface.f(x, y).backward()
             opt.step()
-            if not (np.all(np.isfinite(p.data)) and np.max(np.abs(p.data)) < 1e6):
+            point = (x.item(), y.item())
+            if not (np.all(np.isfinite(point)) and max(map(abs, point)) < 1e6):
                 break
-            path[t] = p.data
+            path[t] = point
     return path
