@@ -19,15 +19,16 @@ from helpers.conv.core import (BOUNDARIES, KERNELS, MODES, conv1d, conv2d, conv_
                                make_black_box, match_template, operator_matrix, shift)
 from helpers.conv.exercises import (CIRCULANT, CONV2D, RECEPTIVE_FIELD, circulant, conv2d_valid,
                                     valid_output_shape)
-from helpers.conv.interactive import (OPERATIONS, equivariance_view, playground, pooling_playground, pooling_view, signals,
-                                      toy_signal)
+from helpers.conv.interactive import (OPERATIONS, equivariance_view, playground,
+                                      pooling_playground, pooling_view, signals, toy_signal)
 from helpers.conv.pooling import blur_pool1d, max_pool1d, mean_shift_deviation, shift_deviation
 from helpers.conv.sizes import (draw_receptive_field, field_masks, output_size, receptive_field,
                                 receptive_fields)
 
 __all__ = [
     "BOUNDARIES", "KERNELS", "MODES", "OPERATIONS", "blur_pool1d", "cnn", "conv1d", "conv2d",
-    "conv_layer", "correlate1d", "correlate2d", "dirac", "draw_receptive_field", "fft_conv2d", "field_masks",
+    "conv_layer", "correlate1d", "correlate2d", "dirac", "draw_receptive_field", "fft_conv2d",
+    "field_masks",
     "grid_shape", "impulse_response", "imshow", "is_linear", "is_shift_equivariant",
     "make_black_box", "match_template", "max_pool1d", "mean_shift_deviation", "operator_matrix",
     "output_size", "receptive_field", "receptive_fields", "shift", "shift_deviation",
