@@ -93,6 +93,17 @@ def info_nce_loss(F_pos: torch.Tensor, F_neg: torch.Tensor) -> torch.Tensor:
     return (-(logits[:, 0] - torch.logsumexp(logits, dim=1))).mean()
 
 
+def loss_value(loss: str, F_pos: torch.Tensor, F_neg: torch.Tensor, margin: float) -> torch.Tensor:
+    """The training loop's loss for ``F_pos (b,)`` and ``F_neg (b, k)`` (k = 1 for the pair
+    losses): the formulas above without their input checks (they run every step)."""
+    if loss == "hinge":
+        return torch.relu(F_pos - F_neg[:, 0] + margin).mean()
+    if loss == "square-square":
+        return (torch.relu(F_pos) ** 2 + torch.relu(margin - F_neg[:, 0]) ** 2).mean()
+    logits = -torch.cat([F_pos[:, None], F_neg], dim=1)  # (b, 1 + k)
+    return (torch.logsumexp(logits, dim=1) - logits[:, 0]).mean()
+
+
 # ----------------------------------------------------------------------------- model
 class EnergyMLP(nn.Module):
     """``F_w(y)``: a small MLP ``2 → hidden → hidden → 1`` with smooth (SiLU) units, so that
@@ -178,7 +189,7 @@ def train_contrastive(data, loss: str = "hinge", negatives: str = "uniform", ste
     seed = validate.integer(seed, "seed", min=0)
     g = torch.Generator().manual_seed(seed)
     model = EnergyMLP(hidden, seed=seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     Y = torch.as_tensor(X, dtype=torch.float32)
     k = n_neg if loss == "infonce" else 1
     b = min(batch, len(Y))
@@ -190,13 +201,7 @@ def train_contrastive(data, loss: str = "hinge", negatives: str = "uniform", ste
             if negatives == "langevin":  # short run from noise, downhill on the current F
                 neg = langevin_negatives(model, neg, langevin_steps, step_size, box=box,
                                          generator=g)
-            F_pos, F_neg = model(pos), model(neg)
-            if loss == "hinge":
-                value = hinge_pair_loss(F_pos, F_neg, margin)
-            elif loss == "square-square":
-                value = square_square_loss(F_pos, F_neg, margin)
-            else:
-                value = info_nce_loss(F_pos, F_neg.reshape(b, k))
+            value = loss_value(loss, model(pos), model(neg).reshape(b, k), margin)
             opt.zero_grad()
             value.backward()
             opt.step()
@@ -229,7 +234,7 @@ def train_denoiser(data, noise: float = 0.3, steps: int = 400, lr: float = 0.01,
     lr = validate.real(lr, "lr", min=0, min_open=True)
     g = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0))
     model = Denoiser(validate.integer(hidden, "hidden", min=1), seed=seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     Y = torch.as_tensor(X, dtype=torch.float32)
     history = np.empty(steps)
     with one_thread():

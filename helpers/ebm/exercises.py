@@ -55,6 +55,8 @@ def _point_cases(rng):
     return cases + [(np.array([0.0, 0.0]), 1.0, 0.5),  # the centre: two nearest points
                     (np.array([np.sin(2.0), 0.5 * np.cos(2.0)]), 1.0, 0.5),  # on the ellipse
                     (np.array([-0.3, -1.9]), 1.0, 0.5),  # lower half
+                    (np.array([-1.2, 0.3]), 1.0, 0.5),  # left half (z in (π, 2π))
+                    (np.array([-0.7, -0.1]), 0.8, 0.6),  # left half, inside
                     (np.array([0.4, 0.1]), 0.5, 1.5),  # r2 > r1
                     (np.array([3.0, -2.5]), 1.2, 0.4)]  # far out
 

@@ -70,7 +70,7 @@ def ml_beta(F_data, F_grid, cell_area: float, lo: float = 1e-3, hi: float = 1e6)
     if ml_loss(lo, F_data, F_grid, cell_area)[1] > 0:
         return lo
     a, b = np.log(lo), np.log(hi)
-    for _ in range(60):
+    for _ in range(40):
         mid = 0.5 * (a + b)
         if ml_loss(float(np.exp(mid)), F_data, F_grid, cell_area)[1] < 0:
             a = mid

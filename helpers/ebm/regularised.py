@@ -90,5 +90,8 @@ def fit_dictionary(data, k: int, lam: float, n_iter: int = 30, seed: int = 0) ->
     for _ in range(n_iter):
         Z = fista(W, X, lam, 50)  # (n, k)
         W = np.linalg.lstsq(Z, X, rcond=None)[0].T  # (d, k) minimising ‖X − Z Wᵀ‖
+        norms = np.linalg.norm(W, axis=0)
+        dead = norms < 1e-9  # an atom no code uses: restart it at a random data point
+        W[:, dead] = X[rng.choice(len(X), int(dead.sum()))].T
         W /= np.maximum(np.linalg.norm(W, axis=0), 1e-12)
     return W

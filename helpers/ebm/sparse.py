@@ -66,6 +66,8 @@ def ista_step(W, y, z, lam: float, L: float | None = None) -> np.ndarray:
     """One ISTA step ``shrink_{λ/L}(z − (1/L) Wᵀ(Wz − y))`` (L defaults to ``‖W‖₂²``)."""
     W, y, lam = _problem(W, y, lam)
     z = validate.array(z, "z", ndim=y.ndim)
+    if z.shape != y.shape[:-1] + (W.shape[1],):
+        raise ValueError(f"z must have shape {y.shape[:-1] + (W.shape[1],)}, got {z.shape}")
     L = lipschitz(W) if L is None else validate.real(L, "L", min=0, min_open=True)
     return soft_threshold(z - (z @ W.T - y) @ W / L, lam / L)
 
@@ -184,7 +186,7 @@ def train_lista(W, Y, lam: float, K: int = 5, steps: int = 300, lr: float = 1e-3
     batch = validate.integer(batch, "batch", min=1)
     model = LISTA(W, lam, K)
     g = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0))
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     Yt = torch.tensor(Y)
     history = np.empty(steps)
     with one_thread():
