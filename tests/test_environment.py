@@ -40,7 +40,30 @@ def test_environment_has_test_tools_and_python_311():
 
 def test_torch_is_pinned_to_the_cpu_build_version_everywhere():
     assert _pyproject_pins()["torch"] == "2.13.0"
-    assert 'install "torch==2.13.0"' in (ROOT / "Makefile").read_text()
+    make = (ROOT / "Makefile").read_text()
+    assert 'install $(TORCH_INDEX) "torch==2.13.0"' in make
+    # on Linux the CPU-only build comes from PyTorch's CPU wheel index (the default index
+    # resolves the pin to the multi-GB CUDA build); elsewhere the default index is used
+    assert re.search(r"ifeq \(\$\(shell uname -s\),Linux\)\nTORCH_INDEX := --extra-index-url "
+                     r"\$\(TORCH_CPU_INDEX\)", make)
+    assert "TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu" in make
+
+
+def test_make_lab_as_root_and_with_lab_args():
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.base-installed", "lab",
+                          "LAB_ARGS=--port 8899 --no-browser"], cwd=ROOT, capture_output=True, text=True)
+    line = dry.stdout.strip().splitlines()[-1]
+    assert line.startswith(".venv/bin/python -m jupyter lab") and "--port 8899 --no-browser" in line
+    assert ("--allow-root" in line) == (subprocess.run(["id", "-u"], capture_output=True,
+                                                       text=True).stdout.strip() == "0")
+    assert "notebooks/" not in line, "JupyterLab opens at the course root (notebooks/ and student/)"
 
 
 def test_no_torchvision_or_torchaudio():
