@@ -4,7 +4,8 @@ A real kernel (jupyter_client) builds the playground widget; this script plays t
 part on the widget comms: it answers the widget's requests the way the JupyterLab front end does
 (for an ipympl canvas: ask for a draw when told one is due, one at a time; for the course's
 live view: acknowledge each frame once "painted"), and counts the comm messages on iopub that
-carry a new frame (an image or a prediction grid: messages with binary buffers). It reports,
+carry a new frame of the playground's picture (an image or a prediction grid: messages with
+binary buffers; an overlay's extra canvas is served but not counted). It reports,
 per setting:
 
 * frames/s delivered while "play" runs (frames received / seconds, after a warm-up),
@@ -58,8 +59,8 @@ w = {module}.playground(**{kwargs!r})
 ui = w.ui
 ids = {{name: c.model_id for name, c in ui.controls.items()}}
 ids["play"] = ui.play_button.model_id
-frames = [c.model_id for c in ui.frame_widgets()] if hasattr(ui, "frame_widgets") else [ui.canvas.model_id]
-if hasattr(w, "overlay") and hasattr(w.overlay, "canvas"):
+frames = [ui.live.model_id] if hasattr(ui, "live") else [ui.canvas.model_id]
+if hasattr(w, "overlay") and hasattr(w.overlay, "canvas"):  # served, not counted
     frames.append(w.overlay.canvas.model_id)
 print(json.dumps({{"ids": ids, "frames": frames}}))
 """
@@ -73,7 +74,8 @@ class FakeFrontEnd:
     def __init__(self, kc) -> None:
         self.kc = kc
         self.models: dict[str, str] = {}  # comm id -> widget model name
-        self.frame_comms: set[str] = set()
+        self.frame_comms: set[str] = set()  # views this "browser" shows
+        self.counted: str | None = None  # the playground's view, whose frames are counted
         self.waiting: dict[str, bool] = {}  # ipympl: a draw was requested, no image yet
         self.frames: list[float] = []  # arrival times of frames
         self.stdout: dict[str, str] = {}  # parent msg id -> printed text
@@ -93,6 +95,7 @@ class FakeFrontEnd:
     def attach(self, frame_comms) -> None:
         """What a view does when it is first shown."""
         self.frame_comms = set(frame_comms)
+        self.counted = frame_comms[0]
         for cid in self.frame_comms:
             if self.models.get(cid) == "MPLCanvasModel":
                 for t in ("refresh", "send_image_mode", "initialized"):
@@ -137,10 +140,12 @@ class FakeFrontEnd:
                     self.custom(cid, {"type": "draw"})
                 elif event.get("type") == "binary" and msg.get("buffers"):
                     self.waiting[cid] = False
-                    self.frames.append(time.monotonic())
+                    if cid == self.counted:
+                        self.frames.append(time.monotonic())
                     self.custom(cid, {"type": "ack"})
             elif msg.get("buffers") and body.get("type") == "frame":
-                self.frames.append(time.monotonic())
+                if cid == self.counted:
+                    self.frames.append(time.monotonic())
                 self.custom(cid, {"type": "ack", "frame": body.get("frame")})
 
     def run(self, code: str, timeout: float = 120) -> str:
@@ -153,11 +158,12 @@ class FakeFrontEnd:
         return self.stdout.get(msg_id, "")
 
 
-def measure(name: str, module: str, kwargs: dict, seconds: float, changes: int) -> dict:
+def measure(name: str, module: str, kwargs: dict, seconds: float, changes: int,
+            root: Path = ROOT) -> dict:
     km = KernelManager(kernel_name="python3")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                MPLBACKEND="module://matplotlib_inline.backend_inline")
-    km.start_kernel(cwd=str(ROOT), env=env)
+    km.start_kernel(cwd=str(root), env=env)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)
@@ -207,6 +213,9 @@ def main() -> None:
     parser.add_argument("settings", nargs="*", help="substrings of setting names (default: all)")
     parser.add_argument("--seconds", type=float, default=5.0, help="play time measured")
     parser.add_argument("--changes", type=int, default=12, help="control changes timed")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the course tree whose helpers the kernel imports (e.g. an older "
+                             "checkout, to compare)")
     args = parser.parse_args()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load} (other work slows every frame)")
@@ -216,7 +225,7 @@ def main() -> None:
     for name, (module, kwargs) in SETTINGS.items():
         if args.settings and not any(s in name for s in args.settings):
             continue
-        r = measure(name, module, kwargs, args.seconds, args.changes)
+        r = measure(name, module, kwargs, args.seconds, args.changes, args.root)
         target = TARGET_FPS_OVERLAY if "4x16" in name and module == "regions" else TARGET_FPS
         ok = r["frames/s"] >= target and r["latency p95 ms"] < TARGET_LATENCY_P95_MS
         miss = f" ({r['missed changes']} changes without a frame)" if r["missed changes"] else ""

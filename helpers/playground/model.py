@@ -273,28 +273,54 @@ class Playground:
                         "test": (self.X_test.astype(np_dtype), self.y_test.astype(np_dtype))}
         self.epoch = 0
         self.diverged = False
+        self._order: np.ndarray | None = None  # this epoch's shuffle, None between epochs
+        self._position = 0  # training points of this epoch already used
         self.history: dict[str, list[float]] = {"train": [], "test": []}
         self._record()
 
     def step(self, n: int = 1) -> float:
         """Train ``n`` epochs (each: shuffle, then one SGD step per minibatch); return the
-        train loss. A no-op once :attr:`diverged` (the run stops at the first bad epoch)."""
+        train loss. An epoch left half done by :meth:`step_batches` is finished first and
+        counts as one. A no-op once :attr:`diverged` (the run stops at the first bad epoch)."""
         n = validate.integer(n, "n", min=0)
-        X, y = self._arrays["train"]
-        params = numpy_params(self.model)  # views: the steps update the torch model in place
-        activation = self.activation
-        with np.errstate(all="ignore"), one_thread():
-            for _ in range(n):
-                if self.diverged:
-                    break
-                order = torch.randperm(len(y), generator=self._generator).numpy()
-                lr, l2, size = self.lr, self.l2, self.batch_size
-                for start in range(0, len(y), size):
-                    batch = order[start:start + size]
-                    sgd_step(params, X[batch], y[batch], activation, lr, l2)
-                self.epoch += 1
-                self._record()
+        done = 0
+        while done < n and not self.diverged:
+            done += self._train(None)
         return self.history["train"][-1]
+
+    def step_batches(self, k: int) -> int:
+        """Run ``k`` minibatch steps, continuing the current epoch (a live view can then show
+        a slow epoch in several frames); an epoch that ends records its losses as in
+        :meth:`step`. Returns the number of epochs completed."""
+        k = validate.integer(k, "k", min=0)
+        done = 0
+        while k > 0 and not self.diverged:
+            left = -(-(len(self.y_train) - self._position) // self.batch_size)  # ceil
+            done += self._train(min(k, left))
+            k -= min(k, left)
+        return done
+
+    def _train(self, batches: int | None) -> int:
+        """Up to ``batches`` minibatch steps (None: to the end of the epoch); 1 if an epoch
+        ended (losses recorded), else 0."""
+        X, y = self._arrays["train"]
+        if self._order is None:  # a new epoch: a new shuffle
+            self._order = torch.randperm(len(y), generator=self._generator).numpy()
+            self._position = 0
+        params = numpy_params(self.model)  # views: the steps update the torch model in place
+        activation, lr, l2, size = self.activation, self.lr, self.l2, self.batch_size
+        end = len(y) if batches is None else min(len(y), self._position + batches * size)
+        with np.errstate(all="ignore"):
+            for start in range(self._position, end, size):
+                batch = self._order[start:min(start + size, end)]
+                sgd_step(params, X[batch], y[batch], activation, lr, l2)
+        self._position = end
+        if end < len(y):
+            return 0
+        self._order, self._position = None, 0
+        self.epoch += 1
+        self._record()
+        return 1
 
     def _record(self) -> None:
         """Append the current train and test losses; flag divergence."""
@@ -308,8 +334,10 @@ class Playground:
 
     # -- measurements --------------------------------------------------------------------
     def _logits(self, X: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return forward(numpy_params(self.model), X, self.activation)[1][-1][:, 0]
+        """f(X) as float32 numpy, by torch on one thread: for thousands of points numpy's
+        threaded BLAS costs ~10x more on a busy machine (tiny minibatches stay in numpy)."""
+        with torch.no_grad(), one_thread():
+            return self.model(torch.as_tensor(X, dtype=DTYPE)).squeeze(1).numpy()
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """The model's logit ``f(x)`` for points ``X (m, 2)``: an array ``(m,)``; class +1 iff

@@ -30,6 +30,8 @@ LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L2_STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FRAME_INTERVAL = 1 / 40  # seconds: at most 40 frames per second
 MIN_YIELD = 0.002  # seconds the play loop sleeps after every frame, however long it took
+TRAIN_BUDGET = 0.015  # seconds of training per "play" frame; a slower epoch spans frames
+OVERLAY_BUDGET = 0.25  # while playing, an overlay's slow work takes at most this share of time
 NO_RESET = ("lr", "l2", "batch_size")  # controls that apply to the next step without a reset
 
 
@@ -37,7 +39,9 @@ class Overlay(Protocol):
     """An extra drawing on the decision-boundary axes, kept in step with the playground.
 
     ``view`` (optional, may be None) is a widget shown below the playground. Optional:
-    ``live_layer()`` returns ``(layer, bytes)`` for the browser's live view (see
+    ``update_quick(pg, budget)`` -- a cheap update for the next frame, doing slow work only
+    within ``budget`` (a share of the time; 0 = none), with an attribute ``behind`` saying
+    whether a full :meth:`update` is still due; ``live_layer()`` returns ``(layer, bytes)`` for the browser's live view (see
     :meth:`LiveView.show`) or None, and an attribute ``request_redraw`` that the UI sets to a
     function the overlay calls when its own controls change.
     """
@@ -62,7 +66,8 @@ class PlaygroundUI:
     size applies to the next step without a reset (unless the run has diverged: then any change
     starts again, so lowering the learning rate is enough to recover).
 
-    "play" trains and sends frames until "pause" or divergence; "step" trains one epoch;
+    "play" trains and sends frames (:meth:`play_frame`) until "pause" or divergence; "step"
+    trains one epoch;
     "reset" re-initialises. Tests drive it with ``step_button.click()``, ``redraw()`` and the
     controls in :attr:`controls`; :attr:`state` is the last frame's :func:`view.frame_state`.
     Code may also call ``ui.pg.reset(...)`` or ``ui.pg.step(...)``: the next ``redraw()``
@@ -110,6 +115,7 @@ class PlaygroundUI:
         buttons = W.HBox([self.play_button, self.step_button, self.reset_button],
                          layout=W.Layout(width="340px"))
         self._task: asyncio.Task | None = None
+        self._batch_seconds = 0.0  # measured seconds per minibatch step (while playing)
         self._shown_model = pg.model  # a reset makes a new model: redraw() then resyncs
         self._redraw_soon: Callable = widgets.throttled(self.redraw, interval=0.02)
         views = [ov.view for ov in self.overlays if getattr(ov, "view", None) is not None]
@@ -156,7 +162,12 @@ class PlaygroundUI:
 
     # -- actions -------------------------------------------------------------------------
     def redraw(self) -> None:
-        """Send a frame of the playground's current state (and every overlay's) to the view."""
+        """Send a frame of the playground's current state (and every overlay's) to the view.
+
+        Overlays with ``update_quick`` go fast first: while playing, within
+        ``OVERLAY_BUDGET``; when paused, a first frame without their slow work (so a control
+        change shows at once), then a second, exact one (next in the event loop, or at once
+        without one)."""
         if self.pg.model is not self._shown_model:  # the playground was reset
             self._shown_model = self.pg.model
             self._show_config()
@@ -164,10 +175,33 @@ class PlaygroundUI:
             self.live.set_scene(self.pg)
             for ov in self.overlays:
                 ov.reset(self.pg)
+        if not any(callable(getattr(ov, "update_quick", None)) for ov in self.overlays):
+            return self._send(None)
+        self._send(OVERLAY_BUDGET if self.play_button.value else 0.0)
+        if self.play_button.value or not any(getattr(ov, "behind", False)
+                                             for ov in self.overlays):
+            return None
+        try:
+            asyncio.get_running_loop().call_soon(self._catch_up)
+        except RuntimeError:  # no event loop: now
+            self._catch_up()
+        return None
+
+    def _catch_up(self) -> None:
+        """The exact frame after a quick one (skipped if "play" has started meanwhile)."""
+        if not self.play_button.value and any(getattr(ov, "behind", False)
+                                              for ov in self.overlays):
+            self._send(None)
+
+    def _send(self, budget: float | None) -> None:
+        """Update the overlays (exactly if ``budget`` is None) and send one frame."""
         self.state = view.frame_state(self.pg, self.resolution)
         layer, layer_bytes = None, b""
         for ov in self.overlays:
-            ov.update(self.pg)
+            if budget is not None and callable(getattr(ov, "update_quick", None)):
+                ov.update_quick(self.pg, budget)
+            else:
+                ov.update(self.pg)
             if callable(getattr(ov, "live_layer", None)):
                 got = ov.live_layer()
                 if got is not None:
@@ -184,6 +218,25 @@ class PlaygroundUI:
         self.pg.step(epochs)
         self.redraw()
         if self.pg.diverged and self.play_button.value:
+            self.play_button.value = False
+
+    def play_frame(self) -> None:
+        """One frame of "play": ``epochs_per_frame`` epochs, or, when they would take longer
+        than ``TRAIN_BUDGET`` (a big net at batch size 1), as many minibatches as fit in it
+        (the epoch then spans several frames, each showing the model as it is); then redraw."""
+        pg = self.pg
+        batches = self.epochs_per_frame * -(-len(pg.y_train) // pg.batch_size)
+        start = time.perf_counter()
+        if self._batch_seconds * batches <= TRAIN_BUDGET:
+            pg.step(self.epochs_per_frame)
+        else:
+            batches = max(1, int(TRAIN_BUDGET / self._batch_seconds))
+            pg.step_batches(batches)
+        took = (time.perf_counter() - start) / batches
+        self._batch_seconds = took if not self._batch_seconds else (
+            0.7 * self._batch_seconds + 0.3 * took)
+        self.redraw()
+        if pg.diverged and self.play_button.value:
             self.play_button.value = False
 
     def reset(self, **changes: Any) -> None:
@@ -239,12 +292,14 @@ class PlaygroundUI:
         try:
             while self.play_button.value and not self.pg.diverged:
                 start = time.perf_counter()
-                self.frame(self.epochs_per_frame)
+                self.play_frame()
                 left = self.frame_interval - (time.perf_counter() - start)
                 await asyncio.sleep(max(MIN_YIELD, left))
                 await self.live.caught_up()
         finally:
             self.play_button.value = False
+            if self.overlays:
+                self.redraw()  # a last frame with everything exact (overlays counted in full)
 
 
 def playground(overlays=(), **kwargs: Any):

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from helpers import plotting, validate, widgets
+from helpers.playground import one_thread
 from helpers.regions.count import Region, activation_patterns, preactivations, regions_2d
 
 # Okabe-Ito colours (colour-blind safe); region_colors (greedy, in this order) and pattern_colors
@@ -20,7 +21,6 @@ RELU_ACTIVATIONS = ("relu", "linear")  # the playground's activations that give 
 POLYGON_LIMIT = 300  # above this many regions the overlay paints a grid image, not polygons
 IMAGE_RESOLUTION = 200
 LIVE_RESOLUTION = 150  # cells per side of the layer sent to the playground's live view
-COUNT_BUDGET = 0.25  # while playing, exact counts take at most this share of the time
 HISTORY_INTERVAL = 0.3  # while playing, the count history is redrawn at most this often (s)
 
 
@@ -161,17 +161,33 @@ def pattern_colors(patterns: np.ndarray, n_colors: int = len(REGION_PALETTE)) ->
 
 def pattern_grid(net, box, resolution: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """The activation pattern at each cell centre of a ``resolution x resolution`` grid on
-    ``box``, from one batched forward pass of ``net``
-    (:func:`~helpers.regions.count.activation_patterns`): ``(keys, colours)``, two
+    ``box``, from one batched forward pass of ``net`` (in its own dtype, torch on one
+    thread): ``(keys, colours)``, two
     ``(resolution, resolution)`` int arrays (rows along y). Keys are equal iff the patterns
     are; colours index ``REGION_PALETTE`` (:func:`pattern_colors`).
 
     It needs no exact regions, so it costs one forward pass (a few ms for 200 x 200 cells).
     """
-    patterns = activation_patterns(net, _cell_centres(box, resolution))  # (R*R, units)
+    if not isinstance(net, torch.nn.Sequential):
+        raise TypeError(f"net must be a torch.nn.Sequential of Linear/ReLU layers, got "
+                        f"{type(net).__name__}")
+    dtype = next(net.parameters()).dtype
+    X = torch.as_tensor(_cell_centres(box, resolution), dtype=dtype)  # (R*R, 2)
+    on = []
+    with torch.no_grad(), one_thread():  # threads only slow tiny layers down
+        for k, layer in enumerate(net):
+            if isinstance(layer, torch.nn.ReLU):
+                on.append(X > 0)  # (R*R, width): this layer's units that are on
+            elif not isinstance(layer, (torch.nn.Linear, torch.nn.Identity)):
+                raise TypeError(f"net[{k}] is {type(layer).__name__}; only Linear, ReLU and "
+                                f"Identity layers are supported")
+            X = layer(X)
+        patterns = torch.cat(on, dim=1).numpy() if on else np.zeros((len(X), 0), dtype=bool)
     (keys,) = _pattern_keys(patterns)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    colours = pattern_colors(patterns[first])[inverse.ravel()]  # one hash per distinct pattern
     shape = (resolution, resolution)
-    return keys.reshape(shape), pattern_colors(patterns).reshape(shape)
+    return keys.reshape(shape), colours.reshape(shape)
 
 
 def layer_bytes(keys: np.ndarray, colours: np.ndarray, mode: str) -> np.ndarray:
@@ -232,7 +248,7 @@ class RegionOverlay:
         self.label = None
         self.message = ""  # the count (or why there is none), shown in the corner
         self.live_grid = None  # (keys, colours) at LIVE_RESOLUTION for the live view
-        self.playing = False  # set by the playground's UI: counts are then rate-limited
+        self.behind = False  # the last update skipped the exact count (update_quick)
         self.request_redraw = None  # set by the playground's UI: redraw after a mode change
         self._count_cost = 0.0  # seconds the last exact count took
         self._count_time = -np.inf  # when it ended (time.monotonic)
@@ -255,17 +271,25 @@ class RegionOverlay:
                              bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
 
     def update(self, pg) -> None:
-        """Recount and redraw the regions of ``pg.model``; never raises.
+        """Recount (exactly) and redraw the regions of ``pg.model``; never raises."""
+        self._update(pg, None)
 
-        While :attr:`playing`, the exact count (about 0.1 s for a 4x16 net) runs only when it
-        keeps within ``COUNT_BUDGET`` of the time, and the label says which epoch it is from;
-        the live picture (one forward pass over a grid) follows every frame.
-        """
+    def update_quick(self, pg, budget: float) -> None:
+        """The live picture of ``pg.model`` (one forward pass over a grid) for the next frame;
+        the exact count (about 0.1 s for a 4x16 net) runs only if it keeps within ``budget``
+        (a share of the time, 0 = never) and the label then says which epoch the last count
+        is from. :attr:`behind` tells whether an exact :meth:`update` is still due."""
+        self._update(pg, validate.real(budget, "budget", min=0.0, max=1.0))
+
+    def _update(self, pg, budget: float | None) -> None:
         now = time.monotonic()
-        due = not self.playing or now - self._count_time >= self._count_cost / COUNT_BUDGET
+        relu = getattr(pg, "activation", None) in RELU_ACTIVATIONS
+        cheap = not relu or getattr(pg, "diverged", False)  # state() answers at once
+        due = budget is None or cheap or (
+            budget > 0 and now - self._count_time >= self._count_cost / budget)
         try:
             grid = None
-            if pg.activation in RELU_ACTIVATIONS and not pg.diverged:
+            if relu and not pg.diverged:
                 grid = pattern_grid(pg.model, pg.box, LIVE_RESOLUTION)
             regs, message = self.state(pg) if due else (None, None)
             big = regs is not None and len(regs) > POLYGON_LIMIT
@@ -273,12 +297,12 @@ class RegionOverlay:
         except Exception as exc:  # a widget must not crash the notebook; say what happened
             grid, regs, ids, colors, due = None, None, None, None, True
             message = f"regions not counted ({type(exc).__name__})"
-        if due:
+        if due and not cheap:
             self._count_time = time.monotonic()
             self._count_cost = self._count_time - now
+        self.behind = not due
         self.live_grid = grid
-        relu = getattr(pg, "activation", None) in RELU_ACTIVATIONS
-        if message is None:  # not recounted this frame: the last count, with its epoch
+        if message is None:  # not recounted for this frame: the last count, with its epoch
             last = max(self.counts) if self.counts else None
             message = (f"{self.counts[last]} linear regions (epoch {last})" if last is not None
                        else "counting regions…")
@@ -291,9 +315,9 @@ class RegionOverlay:
             self.counts[pg.epoch] = len(regs)
         elif not relu:
             self.regions, self.ids, self.colors = [], None, None
-        if not self.playing:
+        if due:
             self._show()
-        if regs is not None and (not self.playing or now - self._history_time >= HISTORY_INTERVAL):
+        if due and (budget is None or now - self._history_time >= HISTORY_INTERVAL):
             self._history_time = now
             epochs = sorted(self.counts)
             self.line.set_data(epochs, [self.counts[e] for e in epochs])
