@@ -93,7 +93,8 @@ def free_energy_min(y, r1: float = 1.0, r2: float = 0.5, n_z: int = N_Z) -> np.n
 def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
     """``log Σ exp(a)`` along ``axis`` without overflow: ``m + log Σ exp(a − m)``, m = max a."""
     m = np.max(a, axis=axis, keepdims=True)
-    return np.squeeze(m, axis) + np.log(np.sum(np.exp(a - m), axis=axis))
+    # terms below e^-700 (relative) change nothing; clipping them avoids slow subnormal floats
+    return np.squeeze(m, axis) + np.log(np.sum(np.exp(np.maximum(a - m, -700.0)), axis=axis))
 
 
 def free_energy_beta(y, beta: float, r1: float = 1.0, r2: float = 0.5,
@@ -135,7 +136,7 @@ def free_energy_grad(y, beta: float | None = None, r1: float = 1.0, r2: float = 
             target[start:start + _CHUNK] = m[np.argmin(E, axis=1)]
         else:
             a = -beta * E
-            p = np.exp(a - a.max(axis=1, keepdims=True))
+            p = np.exp(np.maximum(a - a.max(axis=1, keepdims=True), -700.0))
             target[start:start + _CHUNK] = (p @ m) / p.sum(axis=1, keepdims=True)
     return 2 * (y - target.reshape(y.shape))
 
