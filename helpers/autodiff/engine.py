@@ -33,6 +33,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     gradient of a copy is the sum of the gradients of all copies, so we sum over those axes.
     ``grad (…, *shape-compatible)`` → an array of exactly ``shape``.
     """
+    if grad.shape == shape:
+        return grad
     while grad.ndim > len(shape):  # new leading axes: sum them away
         grad = grad.sum(axis=0)
     for axis, size in enumerate(shape):  # axes of length 1 that were stretched
@@ -51,6 +53,9 @@ def _as_tensor(x, like: "Tensor") -> "Tensor":
 
 
 def _broadcast_shape(op: str, a: "Tensor", b: "Tensor") -> None:
+    """``ValueError`` naming both shapes unless ``a`` and ``b`` broadcast together."""
+    if a.data.shape == b.data.shape or not a.data.shape or not b.data.shape:
+        return
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
