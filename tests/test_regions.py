@@ -1195,3 +1195,15 @@ def test_static_drawing_helpers():
         regions.draw_boundaries(ax, net, BOX, 2)
     with pytest.raises(ValueError, match="box"):
         regions.show_regions(ax, net, (1, 0, 0, 1))
+
+
+@pytest.mark.parametrize("seeds", [range(3), range(3, 6)])
+def test_random_nets_at_equal_parameters_wide_has_most_regions_far_below_the_construction(seeds):
+    # the claim of section 6 ("And in practice?"), on the notebook's seeds and on fresh ones
+    for P in (25, 50, 100, 200):
+        mean = {D: np.mean([regions.count_regions_2d(
+                    regions.random_net([2] + [regions.width_for_budget(P, D)] * D, seed=s), BOX)
+                    for s in seeds]) for D in (1, 2, 3, 4)}
+        assert mean[1] == max(mean.values()), (P, mean)
+        if P >= 100:
+            assert 10 * max(mean[D] for D in (2, 3, 4)) < regions.deep_lower_bound_for_budget(P)[0]
