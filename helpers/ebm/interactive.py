@@ -77,25 +77,27 @@ def beta_view(model: BetaModel, beta: float, starts=STARTS, steps: int = 40,
     return BetaView(beta, F, cut, paths, f"free energy $F_β$, β = {beta:.3g}", message)
 
 
-def _limits(F: np.ndarray) -> tuple[float, float]:
+def _limits(F: np.ndarray, top: float = 0.98) -> tuple[float, float]:
     finite = F[np.isfinite(F)]
     if finite.size == 0:
         return 0.0, 1.0
-    lo, hi = float(finite.min()), float(np.percentile(finite, 98))
+    lo, hi = float(finite.min()), float(np.quantile(finite, top))
     return lo, hi if hi > lo else lo + 1.0
 
 
 def draw_landscape(ax, F: np.ndarray, box, title: str = "", data=None, cmap=None,
-                   levels: int = 0, colorbar: bool = True, interpolation: str = "bilinear"):
+                   levels: int = 0, colorbar: bool = True, interpolation: str = "bilinear",
+                   top: float = 0.98):
     """Draw an energy ``F (R, R)`` (rows along y2) over ``box`` with the data on top.
 
-    The colour scale runs from the minimum to the 98th percentile (so far-away values do not
-    wash out the valley). Returns the ``AxesImage``.
+    The colour scale runs from the minimum to the quantile ``top`` of F (0.98: far-away values
+    do not wash out the valley; lower it to see the structure near the minimum). Returns the
+    ``AxesImage``.
     """
     validate.axes(ax)
     box = plotting.check_box(box)
     F = validate.array(F, "F", ndim=2, finite=False)
-    lo, hi = _limits(F)
+    lo, hi = _limits(F, validate.real(top, "top", min=0, max=1))
     im = ax.imshow(F, origin="lower", extent=box, cmap=cmap or plotting.SEQUENTIAL_CMAP,
                    vmin=lo, vmax=hi, aspect="equal", interpolation=interpolation)
     if levels:
