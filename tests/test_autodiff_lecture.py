@@ -508,3 +508,35 @@ def test_blas_one_thread_restores_the_thread_count():
     with blas.one_thread():
         assert blas._FUNCS[0]() == 1
     assert blas._FUNCS[0]() == before
+
+
+def test_backprop_costs_a_small_multiple_of_a_forward_pass():
+    import time
+
+    net = autodiff.MLP((64, 128, 128, 10))
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(256, 64)), rng.integers(0, 10, 256)
+
+    def best(fn):
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+    forward = best(lambda: autodiff.cross_entropy(net(X), y))
+    both = best(lambda: autodiff.cross_entropy(net(X), y).backward())
+    assert both < 10 * forward
+    assert 2 * sum(p.size for p in net.params) > 50_000  # finite differences: one pass each
+
+
+def test_scalar_engine_node_count_in_the_text():
+    mults = 64 * 128 + 128 * 128 + 128 * 10
+    assert mults == 25_856
+
+
+def test_central_differences_reach_about_ten_digits():
+    err = autodiff.fd_errors(np.sin, np.cos, 1.0, np.logspace(-14, -1, 53))
+    ratio = err["one-sided"].min() / err["central"].min()
+    assert 100 < ratio < 10_000  # "about a thousand times more accurate"
+    assert 1e-13 < err["central"].min() / np.cos(1.0) < 1e-9  # "only ~10 digits"

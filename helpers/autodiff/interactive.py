@@ -119,8 +119,8 @@ def _background(ax, surf, im=None):
     img = np.log10(Z - Z.min() + 1e-2)
     img = np.floor(14 * (img - img.min()) / (img.max() - img.min() + 1e-12)) / 14
     if im is None:
-        return ax.imshow(img, origin="lower", extent=surf.box, aspect="auto", vmin=0, vmax=1,
-                         cmap=plotting.SEQUENTIAL_CMAP, interpolation="nearest")
+        return ax.imshow(img, origin="lower", extent=surf.box, aspect="auto", vmin=-0.6,
+                         vmax=1.15, cmap="Greys_r", interpolation="nearest")  # grey: paths stand out
     im.set_data(img)
     im.set_extent(surf.box)
     return im
