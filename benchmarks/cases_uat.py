@@ -1,4 +1,4 @@
-"""Widget-update cases of lecture 02 (helpers.uat.playground), timed by widget_latency.py.
+"""Widget-update cases of lecture 02 (helpers.uat.interactive), timed by widget_latency.py.
 
 Each case moves one control of its own playground to a value that depends on the iteration i
 (the control's observer recomputes the state and updates the artists), then renders the canvas.

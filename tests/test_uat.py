@@ -2,6 +2,7 @@
 against torch, extrapolation, training, knot placements, bad inputs, exercises and the widget."""
 
 import importlib
+import math
 
 import matplotlib
 import numpy as np
@@ -255,9 +256,9 @@ def test_adaptive_knots_follow_the_curvature():
 
 # --------------------------------------------------------------------------- bad inputs
 @pytest.mark.parametrize("knots,match", [
-    ([0.0], "knots must have shape"), ([], "knots must have shape"),
+    ([0.0], "knots must have at least 2"), ([], "knots must have at least 2"),
     ([0.0, 1.0, 0.5], "strictly increasing"), ([0.0, 1.0, 1.0], "strictly increasing"),
-    ([0.0, np.nan], "finite"), ([0.0, np.inf], "finite"), ([[0.0, 1.0]], "knots must have shape"),
+    ([0.0, np.nan], "finite"), ([0.0, np.inf], "finite"), ([[0.0, 1.0]], "knots must be 1-dimensional"),
 ])
 def test_hinge_interpolant_rejects_bad_knots(knots, match):
     with pytest.raises(ValueError, match=match):
@@ -265,18 +266,31 @@ def test_hinge_interpolant_rejects_bad_knots(knots, match):
 
 
 def test_bad_functions_and_values():
-    with pytest.raises(TypeError, match="f must be a callable"):
+    with pytest.raises(TypeError, match="f must be a function, got str"):
         uat.hinge_interpolant("sin", [0.0, 1.0])
     with pytest.raises(ValueError, match=r"f\(x\) must be finite"):
         uat.hinge_interpolant(np.log, [0.0, 1.0])
     with pytest.raises(ValueError, match=r"f\(x\) must have the shape"):
         uat.hinge_interpolant(lambda x: 1.0, [0.0, 1.0])
-    with pytest.raises(TypeError, match="f must be a callable"):
+    with pytest.raises(TypeError, match="f must be a function"):
         uat.max_error(None, uat.abs_net(0.0))
-    with pytest.raises(TypeError, match="f must be a callable"):
+    with pytest.raises(TypeError, match="f must be a function"):
         uat.train_shallow(3, 4)
-    with pytest.raises(TypeError, match="knots must be an array"):
+    with pytest.raises((TypeError, ValueError), match="knots must"):
         uat.hinge_features([0.0], ["a", object()])
+    with pytest.raises(TypeError, match=r"f\(x\) must return numbers"):
+        uat.hinge_interpolant(lambda x: ["a"] * len(x), [0.0, 1.0])
+
+
+def test_scalar_only_targets_are_called_point_by_point():
+    # math.sin accepts one number only: it is vectorised, and agrees with np.sin
+    knots = np.linspace(-1, 1, 9)
+    a = uat.hinge_interpolant(math.sin, knots)
+    np.testing.assert_allclose(a.c, uat.hinge_interpolant(np.sin, knots).c, rtol=1e-12)
+    assert uat.max_error(math.sin, a) == pytest.approx(uat.max_error(np.sin, a), rel=1e-12)
+    assert uat.place_knots("adaptive", math.sin, -1, 1, 5).shape == (5,)
+    with pytest.raises(TypeError, match="must map an array"):
+        uat.hinge_interpolant(lambda x: {}[x], [0.0, 1.0])  # fails on arrays and on numbers
 
 
 @pytest.mark.parametrize("params,match", [
@@ -293,7 +307,7 @@ def test_evaluate_rejects_bad_params(params, match):
 
 def test_evaluate_output_weights_and_ranges_reject_bad_input():
     p = uat.abs_net(0.0)
-    with pytest.raises(ValueError, match=r"x must have shape \(n,\)"):
+    with pytest.raises(ValueError, match=r"x must be 1-dimensional"):
         uat.evaluate(p, np.zeros((2, 2)))
     with pytest.raises(ValueError, match="x must contain only finite"):
         uat.evaluate(p, [np.inf])
@@ -301,39 +315,67 @@ def test_evaluate_output_weights_and_ranges_reject_bad_input():
         uat.output_weights([0.0, 1.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="lo and hi"):
         uat.max_error(np.sin, p, 1.0, -1.0)
-    with pytest.raises(ValueError, match="n must be an int"):
+    with pytest.raises(ValueError, match="n must be >= 2, got 1"):
         uat.max_error(np.sin, p, n=1)
+    with pytest.raises(TypeError, match="n must be an integer, got float"):
+        uat.max_error(np.sin, p, n=100.0)
+    with pytest.raises(TypeError, match="lo must be a real number, got str"):
+        uat.max_error(np.sin, p, "a", 1.0)
     with pytest.raises(ValueError, match="errors must be > 0|units and errors"):
         uat.loglog_slope([1, 2], [0.0, 1.0])
     with pytest.raises(ValueError, match="placement must be one of"):
         uat.place_knots("chebyshev", np.sin, -1, 1, 5)
-    with pytest.raises(ValueError, match="n must be an int >= 2"):
+    with pytest.raises(ValueError, match="n must be >= 2"):
         uat.place_knots("uniform", np.sin, -1, 1, 1)
-    with pytest.raises(ValueError, match="uniform_share"):
+    with pytest.raises(ValueError, match="uniform_share must be > 0"):
         uat.adaptive_knots(np.sin, -1, 1, 5, uniform_share=0.0)
-    with pytest.raises(TypeError, match="f must be a callable"):
+    with pytest.raises(TypeError, match="uniform_share must be a real number, got str"):
+        uat.adaptive_knots(np.sin, -1, 1, 5, uniform_share="a")
+    with pytest.raises(TypeError, match="f must be a function"):
         uat.place_knots("uniform", "sin", -1, 1, 5)
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        uat.draw_playground("fig", uat.playground_state("sin", 4))
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    (dict(width=0), "width"), (dict(width=2.5), "width"), (dict(width=True), "width"),
-    (dict(width=4, steps=0), "steps"), (dict(width=4, lr=-1.0), "lr"), (dict(width=4, lr=np.nan), "lr"),
-    (dict(width=4, lo=1.0, hi=0.0), "lo and hi"), (dict(width=4, seed=-1), "seed"),
+    (dict(width=0), "width must be >= 1"), (dict(width=4, steps=0), "steps"),
+    (dict(width=4, lr=-1.0), "lr must be > 0"), (dict(width=4, lr=np.nan), "lr must be a finite"),
+    (dict(width=4, lo=1.0, hi=0.0), "lo and hi"), (dict(width=4, seed=-1), "seed must be >= 0"),
 ])
 def test_train_shallow_rejects_bad_settings(kwargs, match):
     with pytest.raises(ValueError, match=match):
         uat.train_shallow(np.sin, **kwargs)
 
 
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(width=2.5), "width must be an integer, got float"), (dict(width=True), "width must be an integer"),
+    (dict(width=4, lr="0.1"), "lr must be a real number, got str"),
+])
+def test_train_shallow_rejects_wrong_types(kwargs, match):
+    with pytest.raises(TypeError, match=match):
+        uat.train_shallow(np.sin, **kwargs)
+
+
+def test_numpy_scalars_are_accepted_like_python_numbers():
+    a, la = uat.train_shallow(np.sin, np.int64(4), steps=np.int64(20), lr=np.float32(0.01), seed=np.int64(1))
+    b, lb = uat.train_shallow(np.sin, 4, steps=20, lr=0.01, seed=1)
+    np.testing.assert_allclose(la, lb, rtol=1e-6)  # np.float32(0.01) is 0.01 to float32 precision
+    assert uat.max_error(np.sin, a, np.float32(-1), np.float64(1), n=np.int32(101)) > 0
+    k = uat.adaptive_knots(np.sin, -1, 1, np.int64(5), uniform_share=np.float32(0.5))
+    assert k.shape == (5,)
+
+
 def test_playground_state_rejects_unknown_target_and_bad_units():
     with pytest.raises(ValueError, match="target must be one of"):
         uat.playground_state("cos")
-    with pytest.raises(ValueError, match="units must be an int in"):
+    with pytest.raises(ValueError, match="units must be <= 64"):
         uat.playground_state("sin", units=65)
     with pytest.raises(ValueError, match="placement must be one of"):
         uat.playground_state("sin", placement="chebyshev")
-    with pytest.raises(ValueError, match="shown must be an int"):
+    with pytest.raises(ValueError, match="shown must be >= 0"):
         uat.playground_state("sin", shown=-1)
+    with pytest.raises(TypeError, match="units must be an integer"):
+        uat.playground_state("sin", units=8.0)
 
 
 # --------------------------------------------------------------------------- exercises
@@ -382,6 +424,38 @@ def test_abs_net_check_tests_the_function_not_the_parameters():
     assert ex.run(lambda a: ([1.0], [a], [1.0], 0.0)).status == checks.FAIL
     assert ex.run(lambda a: ([1.0, -1.0], [0.0, 0.0], [1.0, 1.0], a)).status == checks.FAIL
     assert ex.run(lambda a: "not params").status == checks.FAIL
+    # right near a but not "for every x": the interpolant on wide knots, flat left of -10
+    far = ex.run(lambda a: uat.hinge_interpolant(lambda x: np.abs(x - a), np.linspace(-10, 10, 41)))
+    assert far.status == checks.FAIL
+    # the same with knots out to ±1000 still fails: the check looks at |x| up to 1e6
+    assert ex.run(lambda a: uat.hinge_interpolant(lambda x: np.abs(x - a), np.array([-1e3, a, 1e3]))).status == checks.FAIL
+    # the failure never shows the reference answer, and the hint gives no formula
+    wrong = ex.run(lambda a: ([1.0, -1.0], [a, a], [1.0, 1.0], 0.0))
+    assert wrong.status == checks.FAIL and "expected" not in wrong.message
+    assert "-0.5" not in wrong.message and "relu(a − x)" not in ex.hint and "relu(x − a)" not in ex.hint
+    cheat = ex.run(lambda a: uat.abs_net(a))
+    assert cheat.status == checks.FAIL and "write it yourself" in cheat.message
+
+
+def test_helpers_are_off_limits_in_their_own_exercises():
+    from helpers.uat import core
+    for ex, cheat in [(uat.HINGE_FEATURES, lambda x, k: uat.hinge_features(x, k)),
+                      (uat.HINGE_FEATURES, lambda x, k: core.hinge_features(x, k)),
+                      (uat.OUTPUT_WEIGHTS, lambda k, v: uat.output_weights(k, v)),
+                      (uat.OUTPUT_WEIGHTS, lambda k, v: uat.hinge_interpolant(lambda t: np.interp(t, k, v), k)[2:])]:
+        result = ex.run(cheat)
+        assert result.status == checks.FAIL and "write it yourself" in result.message
+    assert uat.hinge_features is core.hinge_features  # restored after the check
+
+
+def test_output_weights_check_rejects_an_int_buffer_and_a_missing_b2():
+    def int_buffer(k, v):
+        s = np.diff(v) / np.diff(k)
+        c = np.zeros(len(s), dtype=int)
+        c[0], c[1:] = s[0], np.diff(s)
+        return c, float(v[0])
+
+    assert uat.OUTPUT_WEIGHTS.run(int_buffer).status == checks.FAIL
 
 
 # --------------------------------------------------------------------------- widget
@@ -426,9 +500,12 @@ def test_draw_playground_on_a_plain_figure():
     fig = Figure()
     art = uat.draw_playground(fig, uat.playground_state("bump", 5, "adaptive", shown=2))
     segments = art["hinges"].get_segments()  # one polyline per hinge shown
-    state = uat.playground_state("bump", 5, "adaptive", shown=2)
     assert len(segments) == 2
-    np.testing.assert_allclose(segments[1][:, 1], state["hinges"][1])
+    # independent: hinge 1 is (s_1 − s_0)·relu(x − x_1), slopes of the chords through the knots
+    k = uat.adaptive_knots(uat.bump_target, -1, 1, 6)
+    s = np.diff(uat.bump_target(k)) / np.diff(k)
+    x = segments[1][:, 0]
+    np.testing.assert_allclose(segments[1][:, 1], (s[1] - s[0]) * np.maximum(0.0, x - k[1]), atol=1e-12)
     FigureCanvasAgg(fig).draw()
     assert matplotlib.colors.to_hex(art["fhat"].get_color()) == plotting.PALETTE["blue"].lower()
 
@@ -436,14 +513,19 @@ def test_draw_playground_on_a_plain_figure():
 def test_playground_computes_one_net_per_move_and_none_for_k(monkeypatch):
     w = uat.playground()
     calls = []
-    module = importlib.import_module("helpers.uat.playground")  # the module (uat.playground is the widget)
+    module = importlib.import_module("helpers.uat.interactive")  # the widget's module
     real = module._net_state
     monkeypatch.setattr(module, "_net_state", lambda *a: calls.append(a) or real(*a))
     w.controls["units"].value = 20  # one new net, drawn once, with k reset to show all 20 hinges
     assert len(calls) == 1 and w.state()["shown"] == 20
     w.controls["shown"].value = 3  # k alone re-sums the hinges of the same net
     assert len(calls) == 1 and w.state()["shown"] == 3
-    np.testing.assert_allclose(w.state()["partial"], uat.playground_state("sin", 20, shown=3)["partial"])
+    # independent: b2 + the first 3 hinges = the broken line through the first 4 knots of sin,
+    # constant f(x_0) on the left and continuing with the third chord's slope on the right
+    x, k = w.state()["x"], np.linspace(-1, 1, 21)
+    v = np.sin(np.pi * k[:4])
+    expected = np.where(x <= k[3], np.interp(x, k[:4], v), v[3] + (v[3] - v[2]) / (k[3] - k[2]) * (x - k[3]))
+    np.testing.assert_allclose(w.state()["partial"], expected, atol=1e-12)
     w.artists["fig"].clear()
 
 
@@ -458,3 +540,107 @@ def test_update_playground_shows_a_banner_instead_of_raising_on_nan():
     assert art["banner"].get_visible()
     uat.update_playground(art, state)
     assert not art["banner"].get_visible()
+
+
+# --------------------------------------------------------------------------- claims of the notebook
+def _err(f, m):
+    return uat.max_error(f, uat.hinge_interpolant(f, np.linspace(-1, 1, m + 1)))
+
+
+def test_from_one_to_64_units_the_error_falls_by_64_squared_only_for_x_squared():
+    # x²: error h²/4 exactly, 1 → 1/4096; sin: 1 (the chord at m = 1 is 0) → π²h²/8 (h = 1/32)
+    assert _err(uat.square_target, 1) == pytest.approx(1.0)
+    assert _err(uat.square_target, 1) / _err(uat.square_target, 64) == pytest.approx(4096, rel=1e-3)
+    e64 = _err(uat.sin_target, 64)
+    assert e64 == pytest.approx(np.pi**2 / 32**2 / 8, rel=2e-3)  # the h²·max|f''|/8 bound, attained at x = ±1/2
+    assert _err(uat.sin_target, 1) / e64 == pytest.approx(830, rel=0.01)
+    assert _err(uat.abs_target, 64) < 1e-12  # m even: a knot at the kink
+    # the step: 1/2 at m = 1 (the chord misses the jump by 1/2), about 1 at m = 64 (knot at 0)
+    assert _err(uat.step_target, 1) == pytest.approx(0.5)
+    assert _err(uat.step_target, 64) == pytest.approx(1.0, abs=1e-6)
+    assert _err(uat.step_target, 63) == pytest.approx(0.5, abs=1e-6)  # odd m: no knot at 0
+    ramp_left = np.linspace(-1 / 32, 0, 5)[:-1]  # the last interval before the knot at 0
+    net = uat.hinge_interpolant(uat.step_target, np.linspace(-1, 1, 65))
+    np.testing.assert_allclose(uat.evaluate(net, ramp_left), 32 * (ramp_left + 1 / 32), atol=1e-9)
+
+
+OMEGA = {  # continuous targets with their modulus of continuity on [-1, 1], from calculus
+    "abs": (np.abs, lambda h: h),
+    "root": (lambda x: np.sqrt(np.abs(x)), np.sqrt),
+    "sin": (lambda x: np.sin(np.pi * x), lambda h: 2 * np.sin(np.pi * min(h, 1.0) / 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OMEGA))
+@pytest.mark.parametrize("h", [0.5, 0.1, 0.01])
+def test_modulus_of_continuity_against_calculus(name, h):
+    f, omega = OMEGA[name]
+    est = uat.modulus_of_continuity(f, h)
+    assert est <= omega(h) * (1 + 1e-9)  # a sampled sup can only be smaller
+    assert est >= omega(h) * 0.95  # 2001 samples: close
+    assert uat.modulus_of_continuity(uat.step_target, h) == pytest.approx(1.0)  # a jump of 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(knots=knot_sets(), name=st.sampled_from(sorted(OMEGA)))
+def test_error_of_any_continuous_target_is_at_most_omega_of_the_largest_gap(knots, name):
+    f, omega = OMEGA[name]
+    h = float(np.max(np.diff(knots)))
+    assert uat.max_error(f, uat.hinge_interpolant(f, knots)) <= omega(h) * (1 + 1e-9) + 1e-12
+
+
+def test_notebook_numbers_for_root_and_step():
+    root = OMEGA["root"][0]
+    for m in (8, 64, 512):
+        # even m: 0 is a knot; on [0, h] the chord of √x errs most at x = h/4, by √h/4
+        assert _err(root, m) == pytest.approx(np.sqrt(2 / m) / 4, rel=1e-3)
+        assert _err(uat.step_target, m) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_train_seeds_runs_each_seed_as_train_shallow_does():
+    runs = uat.train_seeds(uat.bump_target, 8, [0, 3], steps=200)
+    for seed, (params, losses) in zip([0, 3], runs):
+        p, l = uat.train_shallow(uat.bump_target, 8, steps=200, seed=seed)
+        np.testing.assert_allclose(losses, l, rtol=1e-4, atol=1e-7)
+        for a, b in zip(params[:3], p[:3]):
+            np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
+    grid = uat.train_grid({"bump": uat.bump_target}, [8], [0, 3], steps=200)
+    np.testing.assert_array_equal(grid["bump", 8][1].c, runs[1][0].c)
+
+
+def test_training_is_worse_than_the_construction_from_64_units_for_every_seed():
+    # the notebook's claim, over 5 seeds and in both metrics (max error and MSE)
+    xs = np.linspace(-1, 1, 2001)
+    metrics = [lambda f, p: uat.max_error(f, p),
+               lambda f, p: np.mean((uat.evaluate(p, xs) - f(xs)) ** 2)]
+    grid = uat.train_grid({"sin": uat.sin_target, "bump": uat.bump_target}, [8, 16, 64, 256], range(5))
+    for name in ("sin", "bump"):
+        f = uat.TARGETS[name]
+        for metric in metrics:
+            gaps = []
+            for w in (64, 256):
+                built = metric(f, uat.hinge_interpolant(f, np.linspace(-1, 1, w + 1)))
+                trained = np.array([metric(f, p) for p in grid[name, w]])
+                assert np.all(trained > built), (name, w)
+                gaps.append(np.median(trained) / built)
+            assert gaps[1] > 2 * gaps[0]  # the gap grows with the width
+    for metric in metrics:  # small widths: training beats uniform knots on the bump
+        for w in (8, 16):
+            built = metric(uat.bump_target, uat.hinge_interpolant(uat.bump_target, np.linspace(-1, 1, w + 1)))
+            assert all(metric(uat.bump_target, p) < built for p in grid["bump", w])
+
+
+def test_highlighted_hinge_has_a_non_zero_weight():
+    s = uat.playground_state("sin", units=8, placement="uniform", shown=5)
+    assert s["weights"][4] == 0.0 and s["highlight"] == 3  # the hinge at 0 has weight 0 for sin
+    assert np.abs(s["hinges"][s["highlight"]]).max() > 0.1
+    assert uat.playground_state("sin", units=8, shown=0)["highlight"] is None
+    fig = Figure()
+    art = uat.draw_playground(fig, s)
+    np.testing.assert_allclose(art["last"].get_ydata(), s["hinges"][3])
+    for target in uat.TARGETS:
+        for shown in range(1, 9):
+            st_ = uat.playground_state(target, 8, "uniform", shown=shown)
+            if st_["highlight"] is not None:
+                assert np.any(st_["hinges"][st_["highlight"]] != 0)
+                assert not np.any(st_["weights"][st_["highlight"] + 1:shown])

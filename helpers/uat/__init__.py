@@ -12,28 +12,31 @@ the MINUS sign, so with ``W[j] = 1`` the unit is the hinge ``relu(x - b[j])`` wh
 
 ``from helpers import uat`` gives the whole lecture: the targets, the hinge construction
 (:func:`hinge_features`, :func:`output_weights`, :func:`hinge_interpolant`), evaluation and
-error (:func:`evaluate`, :func:`max_error`, :func:`loglog_slope`) and knot placements
-(:data:`PLACEMENTS`) from :mod:`helpers.uat.core`; gradient training (:func:`train_shallow`)
-from :mod:`helpers.uat.train`; the exercises ``HINGE_FEATURES``, ``OUTPUT_WEIGHTS``, ``ABS_NET``
+error (:func:`evaluate`, :func:`max_error`, :func:`loglog_slope`,
+:func:`modulus_of_continuity`) and knot placements (:data:`PLACEMENTS`) from
+:mod:`helpers.uat.core`; gradient training (:func:`train_shallow`, :func:`train_seeds` for
+several seeds at once) from :mod:`helpers.uat.train`; the exercises ``HINGE_FEATURES``, ``OUTPUT_WEIGHTS``, ``ABS_NET``
 from :mod:`helpers.uat.exercises`; and the :func:`playground` widget, whose pure update
-function is :func:`playground_state`, from :mod:`helpers.uat.playground`.
+function is :func:`playground_state`, from :mod:`helpers.uat.interactive`.
 """
 
 from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, Params, abs_target,
                               adaptive_knots, bump_target, evaluate, hinge_features,
-                              hinge_interpolant, loglog_slope, max_error, output_weights,
-                              place_knots, random_knots, sin_target, square_target, step_target,
-                              uniform_knots, unit_knots)
+                              hinge_interpolant, loglog_slope, max_error, modulus_of_continuity,
+                              output_weights, place_knots, random_knots, sin_target,
+                              square_target, step_target, target_values, uniform_knots,
+                              unit_knots)
 from helpers.uat.exercises import ABS_NET, HINGE_FEATURES, OUTPUT_WEIGHTS, abs_net
-from helpers.uat.playground import (MAX_UNITS, draw_playground, playground, playground_state,
+from helpers.uat.interactive import (MAX_UNITS, draw_playground, playground, playground_state,
                                     update_playground)
-from helpers.uat.train import train_shallow
+from helpers.uat.train import train_grid, train_seeds, train_shallow
 
 __all__ = [
     "DOMAIN", "Params", "sin_target", "abs_target", "step_target", "bump_target",
     "square_target", "TARGETS", "TARGET_LABELS", "hinge_features", "output_weights",
     "hinge_interpolant", "evaluate", "unit_knots", "max_error", "loglog_slope", "uniform_knots",
-    "random_knots", "adaptive_knots", "PLACEMENTS", "place_knots", "train_shallow", "abs_net",
+    "random_knots", "adaptive_knots", "PLACEMENTS", "place_knots", "modulus_of_continuity",
+    "target_values", "train_shallow", "train_seeds", "train_grid", "abs_net",
     "HINGE_FEATURES", "OUTPUT_WEIGHTS", "ABS_NET", "MAX_UNITS", "playground_state",
     "draw_playground", "update_playground", "playground",
 ]

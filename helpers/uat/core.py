@@ -4,8 +4,10 @@ The net is ``f̂(x) = Σ_j c[j] · relu(W[j] · x − b[j]) + b2`` with ``params
 (see :mod:`helpers.uat` for the sign convention). :func:`hinge_interpolant` builds the net that
 interpolates f at given knots (from :func:`hinge_features` and :func:`output_weights`);
 :func:`evaluate`, :func:`unit_knots`, :func:`max_error` and :func:`loglog_slope` measure it;
-:func:`place_knots` chooses knots by one of :data:`PLACEMENTS`. The private ``_check_*`` input
-checks are shared by the other modules of the package.
+:func:`place_knots` chooses knots by one of :data:`PLACEMENTS`; :func:`modulus_of_continuity`
+gives the error bound that holds for every continuous target. Inputs are checked with
+:mod:`helpers.validate`; :func:`target_values` and :func:`check_interval` are public because the
+training and widget modules use them too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 import numpy as np
+
+from helpers import validate
 
 DOMAIN = (-1.0, 1.0)  # the interval [lo, hi] on which every target is approximated
 
@@ -61,23 +65,9 @@ TARGET_LABELS = {"sin": "sin(πx)", "abs": "|x|", "step": "step(x)", "bump": "ex
 
 
 # --------------------------------------------------------------------------- validation
-def _check_callable(f, name: str = "f") -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be a callable mapping an array x of shape (n,) to f(x) "
-                        f"of shape (n,), got {type(f).__name__}")
-
-
 def _vector(x, name: str, min_len: int = 1) -> np.ndarray:
-    """``x`` as a finite float64 array of shape (n,) with n >= min_len, else ValueError."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
-    if arr.ndim != 1 or len(arr) < min_len:
-        raise ValueError(f"{name} must have shape (n,) with n >= {min_len}, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite values, got {arr[~np.isfinite(arr)][:3]}")
-    return arr
+    """``x`` as a finite float64 array of shape (n,) with n >= min_len (helpers.validate rules)."""
+    return validate.array(x, name, ndim=1, min_size=min_len)
 
 
 def _check_knots(knots, name: str = "knots") -> np.ndarray:
@@ -88,31 +78,40 @@ def _check_knots(knots, name: str = "knots") -> np.ndarray:
     return k
 
 
-def _check_int(n, name: str, lo: int, hi: int | None = None) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < lo or (hi is not None and n > hi):
-        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be an int {bound}, got {n!r}")
-    return int(n)
-
-
-def _check_interval(lo, hi) -> tuple[float, float]:
-    try:
-        lo, hi = float(lo), float(hi)
-    except (TypeError, ValueError):
-        raise TypeError(f"lo and hi must be numbers, got {lo!r} and {hi!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"lo and hi must be finite with lo < hi, got lo={lo}, hi={hi}")
+def check_interval(lo, hi) -> tuple[float, float]:
+    """``(lo, hi)`` as floats with ``lo < hi`` (TypeError for non-numbers, ValueError else)."""
+    lo, hi = validate.real(lo, "lo"), validate.real(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"lo and hi must satisfy lo < hi, got lo={lo}, hi={hi}")
     return lo, hi
 
 
-def _values(f, x: np.ndarray, name: str = "f") -> np.ndarray:
-    """f(x) as a finite float64 array of the shape of x."""
-    _check_callable(f, name)
-    y = np.asarray(f(x), dtype=np.float64)
+def target_values(f: Callable, x: np.ndarray, name: str = "f") -> np.ndarray:
+    """``f(x)`` as a finite float64 array of the shape of ``x`` (shape (n,)).
+
+    ``f`` should work on arrays (``np.sin``); a function of one number only (``math.sin``) is
+    called point by point instead. A function that returns one number for the whole array
+    (``lambda x: 1.0``) is refused with a message saying so.
+    """
+    validate.function(f, name)
+    try:
+        y = f(x)
+    except TypeError as exc:  # e.g. math.sin(array): call it on each number
+        try:
+            y = [f(float(v)) for v in x]
+        except Exception:
+            raise TypeError(f"{name} must map an array x of shape (n,) to f(x) of shape (n,) "
+                            f"(or one number to one number); calling it failed: {exc}") from exc
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}(x) must return numbers, got {type(y).__name__}") from None
     if y.shape != x.shape:
-        raise ValueError(f"{name}(x) must have the shape of x {x.shape}, got {y.shape}")
+        raise ValueError(f"{name}(x) must have the shape of x {x.shape}, got {y.shape}: write "
+                         f"{name} with numpy operations so that it acts element-wise")
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name}(x) must be finite, got non-finite values at x = {x[~np.isfinite(y)][:3]}")
+        raise ValueError(f"{name}(x) must be finite, got non-finite values at x = "
+                         f"{x[~np.isfinite(y)][:3]}")
     return y
 
 
@@ -126,10 +125,9 @@ def _check_params(params) -> Params:
     if not (len(W) == len(b) == len(c)):
         raise ValueError(f"params.W, params.b, params.c must have the same shape (m,), got "
                          f"{W.shape}, {b.shape}, {c.shape}")
-    b2 = np.asarray(b2, dtype=np.float64)
-    if b2.size != 1 or not np.isfinite(b2).all():
-        raise ValueError(f"params.b2 must be one finite number, got {b2!r}")
-    return Params(W, b, c, float(b2.reshape(())))
+    if hasattr(b2, "shape") and np.size(b2) == 1 and np.ndim(b2) <= 1:  # a 0-d/1-element array
+        b2 = np.asarray(b2, dtype=float).reshape(-1)[0]
+    return Params(W, b, c, validate.real(b2, "params.b2"))
 
 
 # --------------------------------------------------------------------------- the construction
@@ -164,7 +162,7 @@ def hinge_interpolant(f: Callable[[np.ndarray], np.ndarray], knots) -> Params:
     constant f(x_0), right of x_m it continues the last segment's line.
     """
     knots = _check_knots(knots)
-    c, b2 = output_weights(knots, _values(f, knots))
+    c, b2 = output_weights(knots, target_values(f, knots))
     m = len(knots) - 1
     return Params(np.ones(m), knots[:-1].copy(), c, b2)
 
@@ -191,14 +189,14 @@ def max_error(f: Callable[[np.ndarray], np.ndarray], params, lo: float = DOMAIN[
     of every two consecutive samples (so a steep ramp between two close knots is not missed),
     plus a point 1e-9·(hi − lo) left of each (so a jump of f at a sample shows its left limit).
     """
-    lo, hi = _check_interval(lo, hi)
-    n = _check_int(n, "n", 2)
+    lo, hi = check_interval(lo, hi)
+    n = validate.integer(n, "n", min=2)
     params = _check_params(params)
     k = unit_knots(params)
     x = np.union1d(np.linspace(lo, hi, n), k[(k >= lo) & (k <= hi)])
     x = np.concatenate([x, (x[1:] + x[:-1]) / 2])
     x = np.concatenate([x, np.maximum(lo, x - 1e-9 * (hi - lo))])
-    return float(np.max(np.abs(_values(f, x) - evaluate(params, x))))
+    return float(np.max(np.abs(target_values(f, x) - evaluate(params, x))))
 
 
 def loglog_slope(units, errors) -> float:
@@ -212,18 +210,42 @@ def loglog_slope(units, errors) -> float:
     return float(np.polyfit(np.log(units), np.log(errors), 1)[0])
 
 
+def modulus_of_continuity(f: Callable[[np.ndarray], np.ndarray], h: float, lo: float = DOMAIN[0],
+                          hi: float = DOMAIN[1], n: int = 2001) -> float:
+    """``ω_f(h) = sup { |f(x) − f(y)| : x, y in [lo, hi], |x − y| ≤ h }``, sampled.
+
+    Every pair of points of a grid of ``n`` equally spaced x at distance ≤ h is compared (plus,
+    for a jump, the pair straddling it). For continuous f, ``ω_f(h) → 0`` as ``h → 0`` and the
+    linear interpolant with gaps ≤ h errs by at most ``ω_f(h)``; for a jump of height J,
+    ``ω_f(h) ≥ J`` for every h > 0. A sampled value: it can only underestimate the supremum.
+    """
+    lo, hi = check_interval(lo, hi)
+    h = validate.real(h, "h", min=0)
+    n = validate.integer(n, "n", min=2)
+    x = np.linspace(lo, hi, n)
+    x = np.sort(np.concatenate([x, np.maximum(lo, x - 1e-9 * (hi - lo))]))  # left limits too
+    y = target_values(f, x)
+    best = 0.0
+    for lag in range(1, len(x)):
+        close = x[lag:] - x[:-lag] <= h * (1 + 1e-12)
+        if not close.any():
+            break
+        best = max(best, float(np.max(np.abs(y[lag:] - y[:-lag])[close])))
+    return best
+
+
 # --------------------------------------------------------------------------- knot placements
 def uniform_knots(f, lo: float, hi: float, n: int, seed: int = 0) -> np.ndarray:
     """n equally spaced knots from lo to hi (``f`` and ``seed`` are unused)."""
-    lo, hi = _check_interval(lo, hi)
-    return np.linspace(lo, hi, _check_int(n, "n", 2))
+    lo, hi = check_interval(lo, hi)
+    return np.linspace(lo, hi, validate.integer(n, "n", min=2))
 
 
 def random_knots(f, lo: float, hi: float, n: int, seed: int = 0) -> np.ndarray:
     """lo, hi and n − 2 sorted uniform random points between them (``f`` is unused)."""
-    lo, hi = _check_interval(lo, hi)
-    n = _check_int(n, "n", 2)
-    inner = np.random.default_rng(seed).uniform(lo, hi, n - 2)
+    lo, hi = check_interval(lo, hi)
+    n = validate.integer(n, "n", min=2)
+    inner = np.random.default_rng(validate.integer(seed, "seed", min=0)).uniform(lo, hi, n - 2)
     return np.concatenate([[lo], np.sort(inner), [hi]])
 
 
@@ -237,13 +259,12 @@ def adaptive_knots(f, lo: float, hi: float, n: int, seed: int = 0, uniform_share
     spread uniformly so flat parts still get knots (and the knots are distinct). Knot i sits
     where the cumulative density reaches i/(n − 1).
     """
-    lo, hi = _check_interval(lo, hi)
-    n = _check_int(n, "n", 2)
-    resolution = _check_int(resolution, "resolution", 3)
-    if not 0 < uniform_share <= 1:
-        raise ValueError(f"uniform_share must be in (0, 1], got {uniform_share!r}")
+    lo, hi = check_interval(lo, hi)
+    n = validate.integer(n, "n", min=2)
+    resolution = validate.integer(resolution, "resolution", min=3)
+    uniform_share = validate.real(uniform_share, "uniform_share", min=0, max=1, min_open=True)
     x = np.linspace(lo, hi, resolution)
-    y = _values(f, x)
+    y = target_values(f, x)
     d2 = np.abs(np.diff(y, 2)) / (x[1] - x[0]) ** 2  # |f''| at x[1:-1]
     d2[d2 < 1e-6 * (1 + np.abs(y).max()) / (hi - lo) ** 2] = 0.0  # round-off of a straight line
     rho = np.sqrt(np.pad(d2, 1, mode="edge"))  # (resolution,)
@@ -262,7 +283,6 @@ PLACEMENTS = {"uniform": uniform_knots, "random": random_knots, "adaptive": adap
 
 def place_knots(placement: str, f, lo: float, hi: float, n: int, seed: int = 0) -> np.ndarray:
     """n knots on [lo, hi] by one of :data:`PLACEMENTS` ("uniform", "random", "adaptive")."""
-    if placement not in PLACEMENTS:
-        raise ValueError(f"placement must be one of {list(PLACEMENTS)}, got {placement!r}")
-    _check_callable(f)
+    validate.choice(placement, "placement", PLACEMENTS)
+    validate.function(f, "f")
     return PLACEMENTS[placement](f, lo, hi, n, seed=seed)

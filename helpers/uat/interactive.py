@@ -1,4 +1,4 @@
-"""The playground widget of lecture 02: build f̂ from hinges, one knot at a time.
+"""The playground widget of lecture 02 (module ``helpers.uat.interactive``): build f̂ from hinges, one knot at a time.
 
 :func:`playground_state` is the pure update (controls → arrays and title), :func:`draw_playground`
 and :func:`update_playground` draw a state and move its artists, :func:`playground` is the widget.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from helpers import plotting, widgets
-from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, _check_int,
-                              hinge_features, hinge_interpolant, max_error, place_knots)
+from helpers import plotting, validate, widgets
+from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, hinge_features,
+                              hinge_interpolant, max_error, place_knots)
 
 MAX_UNITS = 64
 
@@ -24,21 +24,26 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
     (default: all) is how many hinges, left to right, enter the partial sum. Returns arrays on
     a grid ``x`` of n points spanning DOMAIN plus 15 % on each side: ``f``, ``fhat``,
     ``partial`` (b2 + the first ``shown`` hinges), ``hinges`` (m, n) = c[j]·relu(x − x_j),
-    and ``knots``, ``knot_values``, ``error`` (max |f − f̂| on DOMAIN), ``title``, ``diverged``.
+    and ``knots``, ``knot_values``, ``weights`` (m,) the output weights c (round-off zeros set to
+    0), ``highlight`` (index of the last non-zero hinge among the first ``shown``, or None),
+    ``error`` (max |f − f̂| on DOMAIN), ``title``, ``diverged``.
     """
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {list(TARGETS)}, got {target!r}")
-    if placement not in PLACEMENTS:
-        raise ValueError(f"placement must be one of {list(PLACEMENTS)}, got {placement!r}")
-    units = _check_int(units, "units", 1, MAX_UNITS)
-    shown = units if shown is None else _check_int(shown, "shown", 0)
-    return _with_partial(_net_state(target, units, placement, seed, _check_int(n, "n", 2)), shown)
+    validate.choice(target, "target", TARGETS)
+    validate.choice(placement, "placement", PLACEMENTS)
+    units = validate.integer(units, "units", min=1, max=MAX_UNITS)
+    shown = units if shown is None else validate.integer(shown, "shown", min=0)
+    seed = validate.integer(seed, "seed", min=0)
+    return _with_partial(_net_state(target, units, placement, seed, validate.integer(n, "n", min=2)),
+                         shown)
 
 
 def _with_partial(net: dict, shown: int) -> dict:
-    """A net state plus the partial sum of its first ``shown`` hinges (capped at m)."""
+    """A net state plus the partial sum of its first ``shown`` hinges (capped at m) and
+    ``highlight``: the index of the last of them with a non-zero weight (None if there is none)."""
     shown = min(shown, len(net["hinges"]))
-    return dict(net, shown=shown, partial=net["hinges"][:shown].sum(axis=0) + net["b2"])
+    nonzero = np.flatnonzero(net["weights"][:shown] != 0)
+    return dict(net, shown=shown, partial=net["hinges"][:shown].sum(axis=0) + net["b2"],
+                highlight=int(nonzero[-1]) if nonzero.size else None)
 
 
 def _net_state(target: str, units: int, placement: str, seed: int, n: int = 400) -> dict:
@@ -51,7 +56,9 @@ def _net_state(target: str, units: int, placement: str, seed: int, n: int = 400)
     x = np.linspace(lo - pad, hi + pad, n)
     hinges = (hinge_features(x, params.b) * params.c).T  # (m, n): row j is c_j relu(x − x_j)
     error = max_error(f, params, lo, hi)
+    c = np.where(np.abs(params.c) > 1e-12 * np.abs(params.c).max(initial=0.0), params.c, 0.0)
     state = dict(x=x, f=f(x), fhat=hinges.sum(axis=0) + params.b2, hinges=hinges, b2=params.b2,
+                 weights=c,  # (m,) output weights, with round-off zeros set to 0
                  knots=knots, knot_values=f(knots), error=error,
                  diverged=widgets.is_diverged(hinges, error),
                  title=f"{TARGET_LABELS[target]}, {units} units ({placement}): max |f − f̂| = {error:.3g}")
@@ -63,6 +70,7 @@ def _net_state(target: str, units: int, placement: str, seed: int, n: int = 400)
 
 def draw_playground(fig, state: dict) -> dict:
     """Draw a playground state on ``fig`` (two stacked axes); return the artists to update."""
+    validate.figure(fig, "fig")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     fig.subplots_adjust(left=0.1, right=0.66, top=0.92, bottom=0.12, hspace=0.12)
     P = plotting.PALETTE
@@ -80,7 +88,7 @@ def draw_playground(fig, state: dict) -> dict:
     top.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
     art["hinges"] = LineCollection([], lw=1, color=P["sky"], label="first $k$ hinges")
     bottom.add_collection(art["hinges"])
-    art["last"], = bottom.plot([], [], lw=2.5, color=P["orange"], label="the $k$-th hinge")
+    art["last"], = bottom.plot([], [], lw=2.5, color=P["orange"], label="last non-zero hinge")
     bottom.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
     bottom.set_xlabel("$x$   (grey: outside the knots' interval)")
     bottom.set_ylabel(r"$c_j\,\mathrm{relu}(x - x_j)$")
@@ -99,9 +107,10 @@ def update_playground(art: dict, state: dict) -> None:
     art["knots"].set_data(state["knots"], state["knot_values"])
     h = state["hinges"][:shown]  # (k, n)
     art["hinges"].set_segments(np.stack([np.broadcast_to(x, h.shape), h], axis=-1))  # (k, n, 2)
-    if shown:
-        art["last"].set_data(x, h[-1])
-    art["last"].set_visible(shown > 0)
+    last = state.get("highlight")
+    if last is not None:
+        art["last"].set_data(x, state["hinges"][last])
+    art["last"].set_visible(last is not None)
     ys = np.concatenate([state["f"], state["fhat"]])
     ys = ys[np.isfinite(ys)]
     lo, hi = (ys.min(), ys.max()) if ys.size else (-1.0, 1.0)
