@@ -15,6 +15,7 @@ from torch import nn
 
 from helpers import plotting, validate, widgets
 from helpers.attention.core import softmax
+from helpers.playground import one_thread
 
 # Four 2-D keys of the query/key playground: directions and lengths chosen so that the
 # winner changes as the query turns, and two keys are nearly parallel.
@@ -64,11 +65,11 @@ def parse_digits(text: str, length: int) -> torch.Tensor | None:
 def viewer_data(model: nn.Module, x: torch.Tensor, layer: int, head: int) -> dict:
     """What the viewer shows for one sequence ``x (1, T)``: the ``weights (T, T)`` of
     ``head`` in ``layer``, the model's ``output`` digits ``(T,)`` and its ``tokens``."""
-    maps = model.attention_maps(x)  # list of (1, H, T, T)
+    with torch.no_grad(), one_thread():  # one tiny sequence: a thread pool only costs time
+        logits, maps = model.forward_with_maps(x)  # (1, T, 10), list of (1, H, T, T)
     layer = validate.integer(layer, "layer", min=0, max=len(maps) - 1)
     head = validate.integer(head, "head", min=0, max=maps[layer].shape[1] - 1)
-    with torch.no_grad():
-        out = model(x).argmax(-1)[0]
+    out = logits.argmax(-1)[0]
     return {"weights": maps[layer][0, head].numpy(), "output": out.numpy(),
             "tokens": x[0].numpy()}
 
@@ -88,13 +89,14 @@ def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0
     fig, canvas = widgets.figure(figsize=(10 * size, 4.2 * size))
     ax, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
     fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.86, wspace=0.3)
-    im, texts = draw_attention(ax, np.zeros((T, T)), ["?"] * T, ["?"] * T)
+    im, _ = draw_attention(ax, np.zeros((T, T)), ["?"] * T, ["?"] * T, annotate=False)
     row = ax.add_patch(plt.Rectangle((-0.5, -0.5), T, 1, fill=False, lw=2.5,
                                      edgecolor=plotting.PALETTE["vermillion"]))
     bars = ax_bar.bar(range(T), np.zeros(T), color=plotting.PALETTE["blue"])
     ax_bar.set(ylim=(0, 1.05), xlabel="key position (token)", ylabel="attention weight",
-               xticks=range(T))
+               xticks=range(T), yticks=[0, 0.5, 1])
     warn = widgets.banner(ax_bar, f"type exactly {T} digits")
+    shown = {"tokens": None}  # tick labels are redrawn only when the digits change
 
     def update(change=None) -> dict | None:
         x = parse_digits(c["text"].value, T)
@@ -106,15 +108,14 @@ def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0
         w, q = view["weights"], c["query"].value
         tokens = [str(t) for t in view["tokens"]]
         im.set_data(w)
-        for t, v in zip(texts, w.ravel()):
-            t.set_text(f"{v:.2f}".lstrip("0") if v < 0.995 else "1")
-            t.set_color("black" if v > 0.6 else "white")
-        ax.set_xticks(range(T), tokens)
-        ax.set_yticks(range(T), tokens)
+        if tokens != shown["tokens"]:
+            ax.set_xticks(range(T), tokens)
+            ax.set_yticks(range(T), tokens)
+            ax_bar.set_xticks(range(T), [f"{i}\n{t}" for i, t in enumerate(tokens)])
+            shown["tokens"] = tokens
         row.set_y(q - 0.5)
         for b, v in zip(bars, w[q]):
             b.set_height(v)
-        ax_bar.set_xticks(range(T), [f"{i}\n{t}" for i, t in enumerate(tokens)])
         ax.set_title(f"layer {c['layer'].value}, head {c['head'].value}")
         ax_bar.set_title(f"query {q} (token {tokens[q]}) → output "
                          f"{''.join(map(str, view['output']))}", fontsize=12)
@@ -153,10 +154,11 @@ def query_key_playground(size: float = 1.0) -> W.Widget:
                           arrowprops=dict(arrowstyle="-|>", color="black", lw=3))
     q_text = ax.text(1, 0.5, "q", fontsize=14, fontweight="bold")
     ax.set(xlim=(-3.3, 3.3), ylim=(-3.3, 3.3), aspect="equal", xlabel="dimension 1",
-           ylabel="dimension 2", title="query q (black) and keys")
+           ylabel="dimension 2", title="query q (black) and keys", xticks=[-3, 0, 3],
+           yticks=[-3, 0, 3])
     bars = ax_bar.bar(KEY_NAMES, np.zeros(len(KEYS)), color=colors)
     labels = [ax_bar.text(i, 0, "", ha="center", va="bottom", fontsize=11) for i in range(len(KEYS))]
-    ax_bar.set(ylim=(0, 1.12), ylabel="weight softmax(q·k / τ)")
+    ax_bar.set(ylim=(0, 1.12), ylabel="weight softmax(q·k / τ)", yticks=[0, 0.5, 1])
 
     def update(change=None) -> np.ndarray:
         q = np.array([c["qx"].value, c["qy"].value])

@@ -73,7 +73,8 @@ class TinyTransformer(nn.Module):
         self.ln = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, VOCAB)
 
-    def _run(self, x: torch.Tensor):
+    def forward_with_maps(self, x: torch.Tensor):
+        """``(logits (B, T, 10), [weights (B, H, T, T) of each layer])`` in one pass."""
         if not isinstance(x, torch.Tensor) or x.dtype != torch.long or x.dim() != 2:
             raise TypeError(f"x must be an int64 tensor (batch, seq) of digits, got "
                             f"{getattr(x, 'dtype', type(x).__name__)} {tuple(getattr(x, 'shape', ()))}")
@@ -87,12 +88,12 @@ class TinyTransformer(nn.Module):
         return self.head(self.ln(h)), maps  # (B, T, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self._run(x)[0]
+        return self.forward_with_maps(x)[0]
 
     @torch.no_grad()
     def attention_maps(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Attention weights of each layer: a list of ``(B, H, T, T)``; rows are queries."""
-        return self._run(x)[1]
+        return self.forward_with_maps(x)[1]
 
 
 class MLPBaseline(nn.Module):
