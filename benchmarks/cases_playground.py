@@ -2,10 +2,9 @@
 benchmarks/widget_latency.py (target p95 < 100 ms).
 
 Each case does what one click or control change does in the notebook (train and/or reset,
-update the artists) and then draws the canvas, as the browser would request it. The widgets
-are built under the course style (dpi 90), as in the notebooks, and with the canvas in the
-state it takes once a browser shows it (ipympl then stops re-encoding a PNG snapshot for the
-saved notebook on every draw: ``syncing_data_url = False``).
+compute the frame, send it to the browser's live view as bytes). The browser paints it (not
+timed here: see benchmarks/bench_frames.py for frames delivered over the Jupyter protocol).
+``static figure`` times the matplotlib snapshot of the same state (``ui.snapshot()`` + draw).
 """
 
 import matplotlib as mpl
@@ -20,14 +19,12 @@ def _ui(name: str, **kwargs) -> P.PlaygroundUI:
     if name not in _state:
         with mpl.rc_context(plotting.STYLE):
             _state[name] = P.playground(**kwargs).ui
-        _state[name].canvas.syncing_data_url = False
     return _state[name]
 
 
 def step_default(i: int) -> None:
     ui = _ui("default")  # circles, 2 hidden layers of 4 tanh units, batch 10
     ui.step_button.click()
-    ui.canvas.draw()
 
 
 def step_largest(i: int) -> None:
@@ -36,33 +33,35 @@ def step_largest(i: int) -> None:
     if ui.pg.diverged:
         ui.reset()
     ui.step_button.click()
-    ui.canvas.draw()
 
 
 def learning_rate(i: int) -> None:
     ui = _ui("default")
     options = ui.controls["lr"].options
     ui.controls["lr"].value = options[i % len(options)]  # applies without a reset
-    ui.canvas.draw()
 
 
 def hidden_layers(i: int) -> None:
     ui = _ui("default")
     ui.controls["hidden_layers"].value = i % (P.MAX_HIDDEN_LAYERS + 1)  # resets
-    ui.canvas.draw()
 
 
 def dataset(i: int) -> None:
     ui = _ui("default")
     names = [d for d in data.DATASETS if d in ui.controls["dataset"].options]
     ui.controls["dataset"].value = names[i % len(names)]  # resets: new points and box
-    ui.canvas.draw()
 
 
 def diverged(i: int) -> None:
     ui = _ui("diverged", dataset="xor", activation="linear", lr=1e6)
     ui.step_button.click()  # a no-op after the first epoch; the banner stays up
-    ui.canvas.draw()
+
+
+def static_figure(i: int) -> None:
+    ui = _ui("default")
+    ui.step_button.click()
+    with mpl.rc_context(plotting.STYLE):
+        ui.snapshot().canvas.draw()
 
 
 CASES = {
@@ -72,4 +71,5 @@ CASES = {
     "hidden-layers slider (reset)": hidden_layers,
     "data-set dropdown (reset)": dataset,
     "step button when diverged (banner)": diverged,
+    "step + static matplotlib snapshot": static_figure,
 }

@@ -3,9 +3,8 @@ benchmarks/widget_latency.py (target p95 < 100 ms).
 
 Each overlay case loads the weights the playground had after epoch ``i % 20`` of a recorded
 training run (so every iteration shows a different net), then does what a redraw does: the
-playground's heatmap and loss curves, the exact region count and polygons, the count history,
-and draws both canvases. Canvases are in the state a browser puts them in
-(``syncing_data_url = False``), as in cases_playground.py.
+playground's frame for the live view, the exact region count and polygons, the count history,
+and draws the history canvas (in the state a browser puts it in: ``syncing_data_url = False``).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import Callable
 import matplotlib as mpl
 
 from helpers import plotting, regions
+from helpers.playground import ui as playground_ui
 
 EPOCHS = 20
 _state: dict[str, tuple] = {}
@@ -26,7 +26,6 @@ def _recorded(name: str, **kwargs):
     if name not in _state:
         with mpl.rc_context(plotting.STYLE):
             w = regions.playground(**kwargs)
-        w.ui.canvas.syncing_data_url = False
         w.overlay.canvas.syncing_data_url = False
         snapshots = []
         for _ in range(EPOCHS):
@@ -40,8 +39,7 @@ def _redraw_at(name: str, i: int, **kwargs) -> None:
     w, snapshots = _recorded(name, **kwargs)
     w.playground.model.load_state_dict(snapshots[i % EPOCHS])
     w.playground.epoch = i % EPOCHS
-    w.ui.redraw()  # playground view + overlay.update (exact regions, history)
-    w.ui.canvas.draw()
+    w.ui._send(None)  # a frame with overlay.update (exact regions, history)
     w.overlay.canvas.draw()
 
 
@@ -60,16 +58,22 @@ def overlay_largest(i: int) -> None:
 def display_mode(i: int) -> None:
     w, _ = _recorded("spiral 3x8", dataset="spiral", hidden_layers=3, neurons=8)
     w.overlay.mode.value = regions.overlay.MODES[i % len(regions.overlay.MODES)]
-    w.ui.canvas.draw()
 
 
 def train_step(i: int) -> None:
     w, _ = _recorded("circles 2x8 step", dataset="circles", hidden_layers=2, neurons=8)
     if w.playground.diverged:
         w.ui.reset()
-    w.ui.step_button.click()  # one epoch, then the full redraw
-    w.ui.canvas.draw()
+    w.ui.step_button.click()  # one epoch, then a quick frame and the exact one
     w.overlay.canvas.draw()
+
+
+def play_frame(i: int) -> None:
+    w, _ = _recorded("spiral 4x16 play", dataset="spiral", hidden_layers=4, neurons=16)
+    if w.playground.diverged:
+        w.ui.reset()
+    w.playground.step(1)
+    w.ui._send(playground_ui.OVERLAY_BUDGET)  # what a play frame does (counts within budget)
 
 
 CASES: dict[str, Callable[[int], None]] = {
@@ -78,4 +82,5 @@ CASES: dict[str, Callable[[int], None]] = {
     "region overlay redraw, spiral 4x16 relu (largest)": overlay_largest,
     "region display mode colour/outline/hide": display_mode,
     "step button with region overlay, circles 2x8 relu": train_step,
+    "play frame with region overlay, spiral 4x16 relu": play_frame,
 }

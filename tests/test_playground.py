@@ -7,6 +7,7 @@ lines in numpy) or from the data generator, never from the code under test.
 
 import asyncio
 import math
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -665,3 +666,160 @@ def test_static_plot_has_both_panels():
     assert fig.texts[0].get_text().startswith("epoch 2 ")
     assert len(ax_map.collections) >= 4  # train and test points of both classes
     assert plt.get_fignums() == [] or all(plt.figure(i) is not fig for i in plt.get_fignums())
+
+
+# ----------------------------------------------------------------------------- the fast paths
+
+
+@pytest.mark.parametrize("activation", list(P.ACTIVATIONS))
+def test_hand_written_gradients_equal_torch_autograd(activation):
+    """Backpropagation by hand (numpy) against torch's autograd, on a minibatch with L2."""
+    g = torch.Generator().manual_seed(7)
+    net = P.build_mlp(3, 5, activation, g).double()
+    X = torch.randn(9, 2, generator=g, dtype=torch.float64)
+    y = torch.where(torch.rand(9, generator=g) < 0.5, -1.0, 1.0).double()
+    l2 = 0.3
+    loss = nn.functional.binary_cross_entropy_with_logits(net(X).squeeze(1), (y + 1) / 2)
+    weights = [m.weight for m in net if isinstance(m, nn.Linear)]
+    loss = loss + l2 / 2 * sum((W ** 2).sum() for W in weights)
+    expected = torch.autograd.grad(loss, list(net.parameters()))
+    params = [(m.weight.detach().numpy(), m.bias.detach().numpy())
+              for m in net if isinstance(m, nn.Linear)]
+    hs, zs = P.forward(params, X.numpy(), activation)
+    with torch.no_grad():
+        np.testing.assert_allclose(zs[-1][:, 0], net(X).squeeze(1).numpy(), rtol=1e-12)
+    got = [t for pair in P.gradients(params, hs, zs, y.numpy(), activation, l2) for t in pair]
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_step_batches_continue_the_epoch_and_match_step():
+    a = Playground(dataset="spiral", hidden_layers=2, neurons=8, activation="relu", batch_size=7)
+    b = Playground(dataset="spiral", hidden_layers=2, neurons=8, activation="relu", batch_size=7)
+    a.step(3)
+    per_epoch = math.ceil(len(b.y_train) / 7)  # 15 minibatches
+    assert b.step_batches(per_epoch - 1) == 0 and b.epoch == 0  # one short of an epoch
+    before = [p.detach().clone() for p in b.model.parameters()]
+    assert b.step_batches(1) == 1 and b.epoch == 1
+    assert not all(torch.equal(p, q) for p, q in zip(b.model.parameters(), before))
+    assert b.step_batches(per_epoch + 2) == 1 and b.epoch == 2  # into the third epoch
+    b.step(1)  # finishes the third epoch
+    assert b.epoch == 3 and b.history == a.history
+    with pytest.raises(ValueError, match="k must"):
+        b.step_batches(-1)
+    with pytest.raises(TypeError, match="k must"):
+        b.step_batches(1.0)
+
+
+def test_encode_heatmap_and_colour_table():
+    colour = np.array([[-1.0, 0.0], [0.5, 1.0]])  # rows along y: row 0 is the bottom
+    q = np.frombuffer(P.view.encode_heatmap(colour), dtype=np.uint8).reshape(2, 2)
+    assert q.tolist() == [[191, 255], [0, 128]]  # top row first; round((c + 1) * 127.5)
+    lut = P.view.colour_table(alpha=1.0)
+    assert len(lut) == 256 and lut[0] == [0xE6, 0x9F, 0x00] and lut[255] == [0, 0x72, 0xB2]
+    assert lut[128] == pytest.approx([255, 255, 255], abs=2)  # white on the boundary
+    assert P.view.colour_table(alpha=0.0)[0] == [255, 255, 255]
+    with pytest.raises(ValueError, match="colour"):
+        P.view.encode_heatmap(np.zeros(3))
+
+
+def test_live_view_keeps_at_most_one_frame_in_flight():
+    live = P.LiveView()
+    pg = Playground(dataset="gaussian")
+    state = P.frame_state(pg, 10)
+
+    async def run():
+        assert await live.caught_up(timeout=0.05)  # no browser yet: never waits
+        live._on_msg(live, {"type": "ready"}, [])
+        for _ in range(3):
+            live.show(pg, state)
+        assert not await live.caught_up(timeout=0.05)  # 3 sent, none painted
+        live._on_msg(live, {"type": "ack", "frame": 2}, [])
+        return await live.caught_up(timeout=0.05)  # frame 3 in flight is allowed
+
+    assert asyncio.run(run())
+    assert live.last_frame["R"] == 10 and live.last_frame["frame"] == 3
+
+
+def test_play_loop_yields_to_the_kernel_however_long_a_frame_takes(ui):
+    ticks, frames = [], []
+
+    def slow_frame():
+        frames.append(len(ticks))
+        time.sleep(0.06)  # longer than the frame interval
+
+    ui.play_frame = slow_frame
+
+    async def run():
+        async def other():  # stands for the kernel's message handling
+            while True:
+                ticks.append(1)
+                await asyncio.sleep(0)
+
+        task = asyncio.get_running_loop().create_task(other())
+        ui.play_button.value = True
+        await asyncio.sleep(0.4)
+        ui.play_button.value = False
+        await asyncio.sleep(0.05)
+        task.cancel()
+
+    asyncio.run(run())
+    assert len(frames) >= 3
+    assert all(b > a for a, b in zip(frames, frames[1:]))  # the kernel ran between frames
+
+
+def test_a_slow_epoch_spans_several_play_frames():
+    w = P.playground(dataset="spiral", hidden_layers=4, neurons=16, activation="relu",
+                     batch_size=1)
+    ui = w.ui
+    ui._batch_seconds = P.ui.TRAIN_BUDGET / 10  # as measured on a slow machine: 10 per frame
+    before = ui.live.frames_sent
+    ui.play_frame()
+    assert ui.pg.epoch == 0 and ui.pg._position == 10  # 10 of 100 minibatches
+    assert ui.live.frames_sent == before + 1  # and a frame showing them
+    np.testing.assert_allclose(heatmap(ui), torch_heatmap(ui.pg, P.RESOLUTION), atol=1 / 127)
+    ui._batch_seconds = 1e-6  # fast: whole epochs again
+    ui.play_frame()
+    assert ui.pg.epoch == 1 and ui.pg._position == 0
+
+
+def test_live_view_script_parses():
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    path = Path(__file__).resolve().parent / "_live_view_check.mjs"
+    path.write_text(P.LiveView._esm)
+    try:
+        subprocess.run([node, "--check", str(path)], check=True, capture_output=True)
+    finally:
+        path.unlink()
+
+
+def test_region_overlay_goes_quick_first_then_exact():
+    from helpers import regions
+
+    w = regions.playground(dataset="xor", hidden_layers=2, neurons=4, seed=1)
+    ui, ov = w.ui, w.overlay
+    exact = regions.count_regions_2d(ui.pg.model, ui.pg.box)
+    ui.pg.step(1)
+    ov.update_quick(ui.pg, 0.0)  # budget 0: no count, the picture only
+    assert ov.behind and 1 not in ov.counts and ov.message == f"{exact} linear regions (epoch 0)"
+    layer, data = ov.live_layer()
+    keys, colours = regions.overlay.pattern_grid(ui.pg.model, ui.pg.box, layer["R"])
+    got = np.frombuffer(data, dtype=np.uint8).reshape(layer["R"], -1)[::-1]
+    np.testing.assert_array_equal(got, colours)  # the live layer is the pattern grid
+    assert len(layer["palette"]) == len(regions.overlay.REGION_PALETTE)
+    assert all(c[3] == round(255 * ov.alpha) for c in layer["palette"])
+    ui.redraw()  # no event loop: the quick frame, then the exact one at once
+    assert not ov.behind and ov.counts[1] == regions.count_regions_2d(ui.pg.model, ui.pg.box)
+    assert ui.live.last_frame["layer"]["text"] == f"{ov.counts[1]} linear regions"
+    ov.mode.value = "outline"  # the mode buttons send a new frame
+    edges = np.frombuffer(ui.live.last_buffers[1], dtype=np.uint8)
+    assert 0 < (edges == 0).mean() < 0.5 and set(np.unique(edges)) == {0, 255}
+    ov.mode.value = "hide"
+    assert ui.live.last_frame["layer"]["R"] == 0 and ui.live.last_buffers[1] == b""
+    with pytest.raises(ValueError, match="budget"):
+        ov.update_quick(ui.pg, 2.0)

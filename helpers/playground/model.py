@@ -336,8 +336,9 @@ class Playground:
     def _logits(self, X: np.ndarray) -> np.ndarray:
         """f(X) as float32 numpy, by torch on one thread: for thousands of points numpy's
         threaded BLAS costs ~10x more on a busy machine (tiny minibatches stay in numpy)."""
+        X = np.ascontiguousarray(X, dtype=np.float32)  # (shared with torch, not copied)
         with torch.no_grad(), one_thread():
-            return self.model(torch.as_tensor(X, dtype=DTYPE)).squeeze(1).numpy()
+            return self.model(torch.from_numpy(X)).squeeze(1).numpy()
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """The model's logit ``f(x)`` for points ``X (m, 2)``: an array ``(m,)``; class +1 iff

@@ -32,6 +32,7 @@ FRAME_INTERVAL = 1 / 40  # seconds: at most 40 frames per second
 MIN_YIELD = 0.002  # seconds the play loop sleeps after every frame, however long it took
 TRAIN_BUDGET = 0.015  # seconds of training per "play" frame; a slower epoch spans frames
 OVERLAY_BUDGET = 0.25  # while playing, an overlay's slow work takes at most this share of time
+CATCH_UP_DELAY = 0.3  # s: when paused, the exact overlay frame waits until the controls settle
 NO_RESET = ("lr", "l2", "batch_size")  # controls that apply to the next step without a reset
 
 
@@ -116,6 +117,7 @@ class PlaygroundUI:
                          layout=W.Layout(width="340px"))
         self._task: asyncio.Task | None = None
         self._batch_seconds = 0.0  # measured seconds per minibatch step (while playing)
+        self._catch_up_handle: asyncio.TimerHandle | None = None  # the pending exact frame
         self._shown_model = pg.model  # a reset makes a new model: redraw() then resyncs
         self._redraw_soon: Callable = widgets.throttled(self.redraw, interval=0.02)
         views = [ov.view for ov in self.overlays if getattr(ov, "view", None) is not None]
@@ -166,8 +168,8 @@ class PlaygroundUI:
 
         Overlays with ``update_quick`` go fast first: while playing, within
         ``OVERLAY_BUDGET``; when paused, a first frame without their slow work (so a control
-        change shows at once), then a second, exact one (next in the event loop, or at once
-        without one)."""
+        change shows at once), then a second, exact one once the controls have been still
+        for ``CATCH_UP_DELAY`` seconds (at once when there is no event loop)."""
         if self.pg.model is not self._shown_model:  # the playground was reset
             self._shown_model = self.pg.model
             self._show_config()
@@ -181,14 +183,18 @@ class PlaygroundUI:
         if self.play_button.value or not any(getattr(ov, "behind", False)
                                              for ov in self.overlays):
             return None
+        if self._catch_up_handle is not None:  # a newer change: wait for the controls to settle
+            self._catch_up_handle.cancel()
         try:
-            asyncio.get_running_loop().call_soon(self._catch_up)
+            self._catch_up_handle = asyncio.get_running_loop().call_later(CATCH_UP_DELAY,
+                                                                          self._catch_up)
         except RuntimeError:  # no event loop: now
             self._catch_up()
         return None
 
     def _catch_up(self) -> None:
         """The exact frame after a quick one (skipped if "play" has started meanwhile)."""
+        self._catch_up_handle = None
         if not self.play_button.value and any(getattr(ov, "behind", False)
                                               for ov in self.overlays):
             self._send(None)

@@ -20,8 +20,8 @@ MODES = ("colour", "outline", "hide")
 RELU_ACTIVATIONS = ("relu", "linear")  # the playground's activations that give linear regions
 POLYGON_LIMIT = 300  # above this many regions the overlay paints a grid image, not polygons
 IMAGE_RESOLUTION = 200
-LIVE_RESOLUTION = 150  # cells per side of the layer sent to the playground's live view
-HISTORY_INTERVAL = 0.3  # while playing, the count history is redrawn at most this often (s)
+LIVE_RESOLUTION = 120  # cells per side of the layer sent to the playground's live view
+HISTORY_INTERVAL = 1.0  # while playing, the count history (a matplotlib figure) is redrawn at most this often (s)
 
 
 def region_colors(regions: list[Region]) -> list[str]:
@@ -172,9 +172,10 @@ def pattern_grid(net, box, resolution: int = 200) -> tuple[np.ndarray, np.ndarra
         raise TypeError(f"net must be a torch.nn.Sequential of Linear/ReLU layers, got "
                         f"{type(net).__name__}")
     dtype = next(net.parameters()).dtype
-    X = torch.as_tensor(_cell_centres(box, resolution), dtype=dtype)  # (R*R, 2)
+    centres = _cell_centres(box, resolution)  # (R*R, 2)
     on = []
     with torch.no_grad(), one_thread():  # threads only slow tiny layers down
+        X = torch.from_numpy(centres).to(dtype)
         for k, layer in enumerate(net):
             if isinstance(layer, torch.nn.ReLU):
                 on.append(X > 0)  # (R*R, width): this layer's units that are on
