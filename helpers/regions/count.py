@@ -44,9 +44,6 @@ def affine_steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
     return steps
 
 
-_steps = affine_steps  # the former private name, still used by helpers.regions.overlay
-
-
 def preactivations(net, X) -> list[np.ndarray]:
     """Pre-activations of every ReLU layer at the inputs ``X (n, d)``: a list of ``(n, width)``.
 
