@@ -77,8 +77,8 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
         return float((model(X).argmax(dim=1) == y).float().mean())
 
 
-def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 12,
-          lr: float = 0.02, batch_size: int = 128, seed: int = 0) -> Result:
+def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 15,
+          lr: float = 0.03, batch_size: int = 256, seed: int = 0) -> Result:
     """Train ``model`` with Adam on cross-entropy; the seed fixes the initial weights and batches.
 
     Returns the model, the mean training loss per epoch and the accuracy on the test set.
@@ -111,7 +111,7 @@ def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 12,
     return Result(model, losses, acc)
 
 
-def compare(X, y, seed: int = 0, epochs: int = 12, test_fraction: float = 0.25,
+def compare(X, y, seed: int = 0, epochs: int = 15, test_fraction: float = 0.25,
             hidden: int = 25) -> dict[str, Result]:
     """Train ``lenet()`` and ``mlp(hidden)`` on the same seeded split; ``{"CNN": ..., "MLP": ...}``."""
     from helpers import data
