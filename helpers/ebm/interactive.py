@@ -13,6 +13,7 @@ from typing import Callable
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from helpers import plotting, validate, widgets
 from helpers.ebm.core import free_energy_grad, free_energy_min, infer, logsumexp, z_grid
@@ -36,7 +37,7 @@ class BetaView:
 class BetaModel:
     """Precomputed energies on the grid and on the cut, so an update is one log-sum-exp."""
 
-    def __init__(self, r1: float = 1.0, r2: float = 0.5, resolution: int = 64, n_z: int = 400,
+    def __init__(self, r1: float = 1.0, r2: float = 0.5, resolution: int = 64, n_z: int = 256,
                  box=BOX):
         self.r1, self.r2, self.n_z, self.box = r1, r2, n_z, plotting.check_box(box)
         self.xs, self.ys, XY = plotting.grid(self.box, resolution)
@@ -143,13 +144,15 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
     lines = [ax.plot(*p.T, color="white", lw=1.3)[0] for p in np.moveaxis(v.paths, 1, 0)]
     ends = ax.scatter(*v.paths[-1].T, s=30, color=plotting.PALETTE["sky"], zorder=4,
                       label="end of inference")
-    ax.legend(loc="upper right", fontsize=9, framealpha=0.8)
     ax2.plot(model.xs, model.F_inf_cut, "--", color="black", label="$F_∞$")
     bound, = ax2.plot(model.xs, model.F_inf_cut - np.log(2 * np.pi) / beta, ":",
                       color=plotting.PALETTE["green"], label="$F_∞ − \\log(2π)/β$")
     cut, = ax2.plot(model.xs, v.cut, color=plotting.PALETTE["blue"], label="$F_β$")
     ax2.set(xlabel="$y_1$ (on the line $y_2 = 0$)", ylabel="energy", title="cut along $y_2 = 0$")
     ax2.legend(loc="upper center", fontsize=10)
+    for a in (ax, ax2):  # fewer tick labels: text is most of a redraw's cost
+        a.xaxis.set_major_locator(MaxNLocator(4))
+        a.yaxis.set_major_locator(MaxNLocator(4))
     banner = widgets.banner(ax, "")
 
     def update(b: float) -> BetaView:
@@ -162,15 +165,20 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
         ends.set_offsets(view.paths[-1])
         cut.set_ydata(view.cut)
         with np.errstate(all="ignore"):
-            bound.set_ydata(model.F_inf_cut - np.log(2 * np.pi) / view.beta)
-        finite = np.concatenate([model.F_inf_cut, view.cut[np.isfinite(view.cut)]])
+            low = model.F_inf_cut - np.log(2 * np.pi) / view.beta
+        bound.set_ydata(low)
+        finite = np.concatenate([model.F_inf_cut, view.cut, low])
+        finite = finite[np.isfinite(finite)]
         ax2.set_ylim(min(finite.min(), 0.0) - 0.1, max(finite.max(), 1.0) + 0.1)
         widgets.set_banner(banner, bool(view.message), view.message)
         canvas.draw_idle()
         return view
 
+    update(beta)
     widgets.on_change([slider], lambda change=None: update(slider.value))
-    ui = widgets.panel([slider, W.HTML("Small β: a blurred bowl, inference ends near the centre."
+    ui = widgets.panel([slider, W.HTML("Orange: the ellipse (data manifold). White: gradient "
+                                       "descent on F_β from six starts, ending at the blue dots."
+                                       "<br>Small β: a blurred bowl, inference ends near the centre."
                                        "<br>Large β: F_β → F_∞, inference ends on the ellipse.")],
                        canvas, title="Free energy F_β of the ellipse: slide β (log scale)")
     ui.controls, ui.canvas, ui.model, ui.update, ui.artists = ({"beta": slider}, canvas, model,
