@@ -235,19 +235,36 @@ def test_cliff_surface_matches_pointwise_loss_and_is_finite():
     assert huge.shape == (2, 2) and not np.isnan(huge).any() and np.isinf(huge).any()
 
 
-def test_cliff_has_plateaus_and_a_wall():
-    """The notebook's claims: below the wall the loss is ~26 at w = 8, above it ~6; the jump is
-    across an interval of b narrower than 1e-6."""
-    b = _wall(8.0)
-    below, above = rnn.cliff_loss(8.0, b - 1e-7), rnn.cliff_loss(8.0, b + 1e-7)
-    assert below > 20 and above < 8
+def test_the_wall_at_w6_as_the_notebook_states():
+    """At w = 6 the wall is where h(0) = 0.5 is a fixed point, b* = 0.5 - 6σ(0.5); a thousandth
+    away the gradient norm is ~10, a billionth away above 1e7; 1e-4 away the trajectory has left
+    0.5 for opposite fixed points by step 30, 1e-9 away it is still near 0.5 at step 50."""
+    import math
+    w = 6.0
+    b_star = 0.5 - w / (1 + math.exp(-0.5))
+    assert w * math.exp(-0.5) / (1 + math.exp(-0.5)) ** 2 == pytest.approx(1.41, abs=0.01)
+    for d in (-1e-3, 1e-3):
+        assert 5 < np.hypot(*rnn.cliff_grad(w, b_star + d)) < 20
+    for d in (-1e-9, 1e-9):
+        assert np.hypot(*rnn.cliff_grad(w, b_star + d)) > 1e7
+        assert abs(rnn.cliff_states(w, b_star + d)[-1] - 0.5) < 0.2
+    low, high = rnn.cliff_states(w, b_star - 1e-4), rnn.cliff_states(w, b_star + 1e-4)
+    assert low[30] < -2.5 and high[30] > 2.0
+    assert rnn.cliff_states(w, b_star - 1e-6)[-1] < 0.5 < rnn.cliff_states(w, b_star + 1e-6)[-1]
+
+
+def test_clipping_barely_changes_the_path_before_the_wall():
+    view = rnn.cliff_view(5.0, -6.0, 0.02, 10.0, steps=40)
+    for path in (view["plain"][:16], view["clipped"][:16]):      # before the wall
+        norms = [np.hypot(*rnn.cliff_grad(*p)) for p in path]
+        assert 9.5 < min(norms) and max(norms) < 14               # clip factor 10/14 >= 0.7
 
 
 def test_plain_descent_is_thrown_away_and_clipping_is_not():
-    view = rnn.cliff_view(5.0, -6.0, 0.02, 1.0, steps=40)      # the notebook's example
+    view = rnn.cliff_view(5.0, -6.0, 0.02, 10.0, steps=40)     # the notebook example
     assert view["longest_plain"] > 50                           # one step of length > 50
-    assert view["longest_clipped"] <= 0.02 * 1.0 + 1e-12        # lr · threshold
-    assert view["loss_clipped"] < rnn.cliff_loss(5.0, -6.0)
+    assert view["longest_clipped"] <= 0.02 * 10.0 + 1e-12       # lr · threshold
+    assert view["loss_clipped"] < 1 < 40 < rnn.cliff_loss(5.0, -6.0) < 1000 < view["loss_plain"]
     end = view["plain"][np.isfinite(view["plain"]).all(axis=1)][-1]
     box = rnn.CLIFF_BOX
     assert not (box[0] <= end[0] <= box[1] and box[2] <= end[1] <= box[3])

@@ -177,13 +177,14 @@ def jacobian_norms(U, h0, xs, nonlinearity: str = "tanh") -> np.ndarray:
     """
     J = step_jacobians(U, h0, xs, nonlinearity)
     T, n = len(J), J.shape[1]
-    norms = np.empty(T + 1)
-    P = np.eye(n)
-    norms[0] = 1.0
+    products = np.empty((T + 1, n, n))
+    products[0] = np.eye(n)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, T + 1):
-            P = P @ J[T - k]                    # J(T) ⋯ J(T-k+1)
-            norms[k] = np.linalg.norm(P, 2) if np.all(np.isfinite(P)) else np.inf
+            products[k] = products[k - 1] @ J[T - k]        # J(T) ⋯ J(T-k+1)
+    finite = np.isfinite(products).all(axis=(1, 2))
+    norms = np.full(T + 1, np.inf)
+    norms[finite] = np.linalg.norm(products[finite], 2, axis=(1, 2))   # one batched SVD
     return norms
 
 

@@ -61,7 +61,7 @@ def jacobian_playground(size: float = 1.0) -> W.Widget:
     fig, canvas = _figure((7.0 * size, 4.2 * size))
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.9)
-    line, = ax.semilogy([], [], "o-", ms=3, color=P["blue"], label="‖∂h(T)/∂h(T−k)‖")
+    line, = ax.semilogy([], [], "-", color=P["blue"], label="‖∂h(T)/∂h(T−k)‖")
     ref, = ax.semilogy([], [], "--", color=P["black"], lw=1.5, label="ρᵏ")
     ax.set(xlim=(0, 60), ylim=(1e-12, 1e12), xlabel="steps back in time k",
            ylabel="Jacobian norm (log scale)", yticks=[1e-12, 1e-6, 1, 1e6, 1e12])
@@ -132,15 +132,18 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
          "lr": W.FloatLogSlider(value=0.02, base=10, min=-3, max=0, step=0.05,
                                 description="learning rate", style={"description_width": "initial"},
                                 layout=W.Layout(width="320px")),
-         "threshold": W.FloatLogSlider(value=1.0, base=10, min=-2, max=2, step=0.05,
+         "threshold": W.FloatLogSlider(value=10.0, base=10, min=-2, max=2, step=0.05,
                                        description="clip threshold",
                                        style={"description_width": "initial"},
                                        layout=W.Layout(width="320px"))}
-    fig, canvas = _figure((7.2 * size, 5.0 * size))
+    fig, canvas = _figure((6.4 * size, 4.8 * size))
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.11, right=0.88, bottom=0.12, top=0.86)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.88)
     im = draw_cliff(ax, resolution=160)
-    fig.colorbar(im, ax=ax, label="loss (h(50) − 0.7)²", fraction=0.05, pad=0.02)
+    rgba = im.cmap(im.norm(im.get_array()))         # colour once: redraws only copy pixels
+    im.remove()
+    ax.imshow(rgba, origin="lower", extent=CLIFF_BOX, aspect="auto", interpolation="nearest")
+    ax.set(xticks=[2, 4, 6, 8, 10], yticks=[-8, -6, -4, -2, 0])
     plain, = ax.plot([], [], "o-", ms=3, color=P["vermillion"], label="plain gradient descent")
     clipped, = ax.plot([], [], "s-", ms=3, color=P["sky"], label="with clipping")
     start, = ax.plot([], [], "*", ms=14, color="white", mec="black")
@@ -154,7 +157,7 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
         plain.set_data(*view["plain"].T)
         clipped.set_data(*view["clipped"].T)
         start.set_data([c["w0"].value], [c["b0"].value])
-        title.set_text(f"final loss: plain {view['loss_plain']:.3g}, "
+        title.set_text(f"loss (dark = low) — final: plain {view['loss_plain']:.3g}, "
                        f"clipped {view['loss_clipped']:.3g}")
         end = view["plain"][np.isfinite(view["plain"]).all(axis=1)][-1]
         inside = CLIFF_BOX[0] <= end[0] <= CLIFF_BOX[1] and CLIFF_BOX[2] <= end[1] <= CLIFF_BOX[3]
