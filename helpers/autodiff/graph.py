@@ -146,7 +146,7 @@ def stepper_state(tr: Trace, k: int) -> StepperState:
     """The state after ``k`` steps, ``k`` clipped to ``0 … tr.n_steps``.
 
     Leaves show their values from the start; steps ``1 … n_forward`` compute one node each;
-    step ``n_forward + 1`` seeds ``∂f/∂f = 1``; each later step fires one local rule and adds its
+    step ``n_forward + 1`` seeds ``∂f/∂f = 1`` (f the output); each later step fires one local rule and adds its
     contribution to a parent's gradient (a node used twice receives two).
     """
     k = int(min(max(k, 0), tr.n_steps))
@@ -166,9 +166,10 @@ def stepper_state(tr: Trace, k: int) -> StepperState:
                    f"{tr.values[active_node]:.4g}   (with {args})")
     else:
         out = n - 1
+        top = tr.nodes[out].name  # the output's name: f or o
         grad_text[out] = "1"
         done = k - tr.n_forward - 1
-        caption = "Backward: seed ∂f/∂f = 1 at the output."
+        caption = f"Backward: seed ∂{top}/∂{top} = 1 at the output."
         for e, (child, parent, contribution, total) in enumerate(tr.events[:done]):
             grad_text[parent] = f"{total:.4g}"
             edge = next(i for i, (p, c) in enumerate(tr.edges) if p == parent and c == child)
@@ -177,8 +178,8 @@ def stepper_state(tr: Trace, k: int) -> StepperState:
                 active_node, active_edge = parent, edge
                 pname, cname = tr.nodes[parent].name, tr.nodes[child].name
                 caption = (f"Backward {done}/{len(tr.events)}: rule of {cname} "
-                           f"({tr.nodes[child].op}) sends ∂f/∂{cname} · ∂{cname}/∂{pname} = "
-                           f"{contribution:+.4g} to {pname}; ∂f/∂{pname} is now {total:.4g}")
+                           f"({tr.nodes[child].op}) sends ∂{top}/∂{cname} · ∂{cname}/∂{pname} = "
+                           f"{contribution:+.4g} to {pname}; ∂{top}/∂{pname} is now {total:.4g}")
                 uses = sum(1 for ev in tr.events if ev[1] == parent)
                 so_far = sum(1 for ev in tr.events[:done] if ev[1] == parent)
                 if uses > 1:

@@ -165,7 +165,7 @@ def optimizer_playground(surface: str = "quadratic valley", optimizer: str = "Mo
          "x0": widgets.slider("start θ₁", -5.0, 5.0, surf.start[0], step=0.05),
          "y0": widgets.slider("start θ₂", -3.0, 3.0, surf.start[1], step=0.05)}
     fig, canvas = widgets.figure(figsize=(9.0, 3.9))
-    ax, ax_loss = fig.add_axes((0.07, 0.13, 0.5, 0.74)), fig.add_axes((0.68, 0.13, 0.3, 0.74))
+    ax, ax_loss = fig.add_axes((0.09, 0.14, 0.49, 0.73)), fig.add_axes((0.69, 0.14, 0.29, 0.73))
     art = {"image": _background(ax, surf)}
     art["path"], = ax.plot([], [], "-", color=plotting.PALETTE["orange"], lw=2)
     art["start"], = ax.plot([], [], "o", color="white", mec="black", ms=9, zorder=5)
