@@ -54,13 +54,14 @@ def train_cnn_and_mlp() -> None:
     from helpers import data
 
     X, y = data.load_digits()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     results = conv.cnn.compare(X, y, seed=0)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     verdict = "ok" if seconds <= TARGET_TRAIN_S else "SLOW"
     accs = ", ".join(f"{name} {r.test_accuracy:.1%}" for name, r in results.items())
-    print(f"CNN + MLP training (15 epochs each): {seconds:.2f} s  target <= {TARGET_TRAIN_S:.0f} s  "
-          f"{verdict}  ({accs})", flush=True)
+    print(f"CNN + MLP training (15 epochs each): {seconds:.2f} s wall, {cpu:.2f} s CPU  "
+          f"target <= {TARGET_TRAIN_S:.0f} s  {verdict}  ({accs})", flush=True)
+    print("(on a busy machine wall time exceeds CPU time; the training runs on one thread)")
 
 
 if __name__ == "__main__":

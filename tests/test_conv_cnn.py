@@ -71,6 +71,21 @@ def test_training_is_deterministic_and_lowers_the_loss(digits):
     assert torch.get_num_threads() >= 1  # restored after the one-thread block
 
 
+def test_adam_matches_torch_optim_adam():
+    torch.manual_seed(0)
+    a, b = cnn.lenet(), cnn.lenet()
+    b.load_state_dict(a.state_dict())
+    ours, ref = cnn.Adam(a.parameters(), lr=0.03), torch.optim.Adam(b.parameters(), lr=0.03)
+    x, y = torch.randn(16, 1, 8, 8), torch.randint(0, 10, (16,))
+    for _ in range(5):
+        for model, opt in ((a, ours), (b, ref)):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+
+
 def test_both_learn_the_digits_well_above_chance(results):
     for r in results:
         for name in ("CNN", "MLP"):

@@ -77,6 +77,37 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
         return float((model(X).argmax(dim=1) == y).float().mean())
 
 
+class Adam:
+    """Adam (Kingma & Ba, 2015), the update of ``torch.optim.Adam`` written out.
+
+    ``m ← β₁ m + (1 − β₁) g``, ``v ← β₂ v + (1 − β₂) g²``,
+    ``p ← p − lr · m̂ / (√v̂ + ε)`` with ``m̂ = m / (1 − β₁ᵗ)``, ``v̂ = v / (1 − β₂ᵗ)``.
+    (``torch.optim`` imports torch's compiler on first use, seconds on a busy machine; this
+    stays in plain tensor operations. tests/test_conv_cnn.py compares the two.)
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
+        self.params = [p for p in params if p.requires_grad]
+        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.t += 1
+        c1, c2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
+        for p, m, v in zip(self.params, self.m, self.v):
+            if p.grad is None:
+                continue
+            m.mul_(self.b1).add_(p.grad, alpha=1 - self.b1)
+            v.mul_(self.b2).addcmul_(p.grad, p.grad, value=1 - self.b2)
+            p.addcdiv_(m, (v / c2).sqrt_().add_(self.eps), value=-self.lr / c1)
+
+
 def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 15,
           lr: float = 0.03, batch_size: int = 256, seed: int = 0) -> Result:
     """Train ``model`` with Adam on cross-entropy; the seed fixes the initial weights and batches.
@@ -95,7 +126,7 @@ def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 15,
                 for p in m.parameters():
                     bound = 1.0 / np.sqrt(p[0].numel() if p.dim() > 1 else len(p))
                     p.uniform_(-bound, bound, generator=gen)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = Adam(model.parameters(), lr=lr)
     loss_fn, losses = nn.CrossEntropyLoss(), []
     with _one_thread():
         for _ in range(epochs):
