@@ -179,6 +179,13 @@ def test_hinge_sees_only_differences_and_infonce_only_differences_too():
     assert float(ebm.info_nce_loss(Fp + 3.0, Fk + 3.0)) == pytest.approx(float(ebm.info_nce_loss(Fp, Fk)))
 
 
+def test_energy_mlp_gradient_by_hand_matches_autograd():
+    model = ebm.EnergyMLP(16, seed=3)
+    y = torch.randn(20, 2, generator=torch.Generator().manual_seed(0)).requires_grad_(True)
+    (expected,) = torch.autograd.grad(model(y).sum(), y)
+    torch.testing.assert_close(model.grad_y(y.detach()), expected, rtol=1e-5, atol=1e-6)
+
+
 def test_energy_mlp_and_langevin_shapes_and_box():
     model = ebm.EnergyMLP(16, seed=0)
     y = ebm.uniform_negatives(50, generator=torch.Generator().manual_seed(0))

@@ -120,6 +120,19 @@ class EnergyMLP(nn.Module):
     def forward(self, y: torch.Tensor) -> torch.Tensor:
         return self.net(y).squeeze(-1)
 
+    @torch.no_grad()
+    def grad_y(self, y: torch.Tensor) -> torch.Tensor:
+        """``∇_y F_w(y)`` for ``y (n, 2)``, by the chain rule written out (no autograd graph:
+        Langevin calls it every step). ``silu'(h) = σ(h)(1 + h(1 − σ(h)))``."""
+        l1, l2, l3 = self.net[0], self.net[2], self.net[4]
+        h1 = torch.addmm(l1.bias, y, l1.weight.T)  # (n, hidden)
+        s1 = torch.sigmoid(h1)
+        h2 = torch.addmm(l2.bias, h1 * s1, l2.weight.T)  # (n, hidden)
+        s2 = torch.sigmoid(h2)
+        g2 = l3.weight * (s2 * (1 + h2 * (1 - s2)))  # dF/dh2, (n, hidden)
+        g1 = (g2 @ l2.weight) * (s1 * (1 + h1 * (1 - s1)))  # dF/dh1
+        return g1 @ l1.weight  # (n, 2)
+
 
 def energy(model: nn.Module, y) -> np.ndarray:
     """The energies ``F_w(y)`` of numpy points ``y (..., 2)`` as a float64 array ``y.shape[:-1]``."""
@@ -146,9 +159,13 @@ def langevin_negatives(model: nn.Module, start: torch.Tensor, steps: int = 10,
     y = start.detach().clone()
     lo = torch.tensor([box[0], box[2]], dtype=torch.float32)
     hi = torch.tensor([box[1], box[3]], dtype=torch.float32)
+    fast = isinstance(model, EnergyMLP)
     for _ in range(steps):
-        y.requires_grad_(True)
-        (g,) = torch.autograd.grad(model(y).sum(), y)
+        if fast:
+            g = model.grad_y(y)
+        else:
+            y.requires_grad_(True)
+            (g,) = torch.autograd.grad(model(y).sum(), y)
         with torch.no_grad():
             y = y - step_size * g + noise * torch.randn(y.shape, generator=generator)
             y = torch.maximum(torch.minimum(y, hi), lo)
@@ -201,7 +218,8 @@ def train_contrastive(data, loss: str = "hinge", negatives: str = "uniform", ste
             if negatives == "langevin":  # short run from noise, downhill on the current F
                 neg = langevin_negatives(model, neg, langevin_steps, step_size, box=box,
                                          generator=g)
-            value = loss_value(loss, model(pos), model(neg).reshape(b, k), margin)
+            F = model(torch.cat([pos, neg]))  # one pass for data and negatives: (b + b k,)
+            value = loss_value(loss, F[:b], F[b:].reshape(b, k), margin)
             opt.zero_grad()
             value.backward()
             opt.step()
