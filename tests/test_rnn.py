@@ -235,6 +235,15 @@ def test_cliff_surface_matches_pointwise_loss_and_is_finite():
     assert huge.shape == (2, 2) and not np.isnan(huge).any() and np.isinf(huge).any()
 
 
+def test_the_wall_runs_from_about_4_minus_2_to_10_minus_5_7():
+    """The notebook: an edge from (w, b) ~ (4, -2) to (10, -5.7); none for w < 4 (σ' <= 1/4, so
+    h -> wσ(h) + b is a contraction with one fixed point and h(50) is smooth in b)."""
+    assert abs(_wall(4.2) + 2.1) < 0.2 and abs(_wall(10.0) + 5.7) < 0.1
+    bs = np.linspace(-4, 0, 4001)
+    h50 = np.array([rnn.cliff_states(3.5, b)[-1] for b in bs])
+    assert np.max(np.abs(np.diff(h50))) < 0.01            # no jump anywhere for w = 3.5
+
+
 def test_the_wall_at_w6_as_the_notebook_states():
     """At w = 6 the wall is where h(0) = 0.5 is a fixed point, b* = 0.5 - 6σ(0.5); a thousandth
     away the gradient norm is ~10, a billionth away above 1e7; 1e-4 away the trajectory has left
