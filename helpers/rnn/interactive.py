@@ -12,6 +12,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import NullLocator
 
 from helpers import plotting, validate, widgets
 from helpers.rnn.cliff import cliff_loss, cliff_surface, descent_path
@@ -65,6 +66,7 @@ def jacobian_playground(size: float = 1.0) -> W.Widget:
     ref, = ax.semilogy([], [], "--", color=P["black"], lw=1.5, label="ρᵏ")
     ax.set(xlim=(0, 60), ylim=(1e-12, 1e12), xlabel="steps back in time k",
            ylabel="Jacobian norm (log scale)", yticks=[1e-12, 1e-6, 1, 1e6, 1e12])
+    ax.yaxis.set_minor_locator(NullLocator())     # fewer tick artists: a faster redraw
     ax.legend(loc="upper left")
     title = ax.set_title("")
     warn = widgets.banner(ax, "overflow")
