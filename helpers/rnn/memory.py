@@ -13,7 +13,6 @@ Tallec & Ollivier (2018): their memory lasts ~``1/(1-σ(b))`` steps from the sta
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,19 +20,9 @@ import torch
 from torch import nn
 
 from helpers import validate
+from helpers.playground import one_thread  # tiny tensors: one thread is fastest
 
 KINDS = ("rnn", "lstm", "gru")
-
-
-@contextmanager
-def one_thread():
-    """Run torch on one thread inside the block (the tensors are tiny), then restore."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def memory_task(T: int, n: int, seed: int, n_symbols: int = 4,
