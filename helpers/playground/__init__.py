@@ -27,9 +27,21 @@ from helpers.playground.model import (ACTIVATIONS, DATA_SETS, DEFAULTS, DTYPE, M
                                       MAX_NEURONS, MAX_POINTS, SPLITS, Playground, build_mlp,
                                       forward, gradients, logistic_loss, one_thread, sgd_step)
 from helpers.playground.view import FIGSIZE, RESOLUTION, MapView, frame_state, plot, summary
-from helpers.playground.ui import (FRAME_INTERVAL, L2_STRENGTHS, LEARNING_RATES, Overlay,
-                                   PlaygroundUI, playground)
-from helpers.playground.live import LiveView
+
+# The widget parts (ipywidgets, anywidget) load on first use: lectures that only train, or
+# only borrow one_thread, stay light.
+_LAZY = {"PlaygroundUI": "ui", "playground": "ui", "Overlay": "ui", "FRAME_INTERVAL": "ui",
+         "L2_STRENGTHS": "ui", "LEARNING_RATES": "ui", "LiveView": "live"}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"helpers.playground.{_LAZY[name]}"), name)
+    if name in ("ui", "live"):
+        return importlib.import_module(f"helpers.playground.{name}")
+    raise AttributeError(f"module 'helpers.playground' has no attribute {name!r}")
 
 __all__ = [
     "Playground", "PlaygroundUI", "playground", "one_thread", "logistic_loss", "build_mlp",
