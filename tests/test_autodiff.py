@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from helpers import autodiff
 from helpers.autodiff import Tensor
 
-torch.set_default_dtype(torch.float64)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def float64_default():
+    """torch tensors made in this module are float64 (restored after, for the other modules)."""
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
 
 
 def both(*arrays):

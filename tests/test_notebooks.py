@@ -147,3 +147,20 @@ def test_student_notebook_drops_notes_and_replaces_reveals():
     assert [c["cell_type"] for c in out["cells"]] == ["code", "markdown"]
     assert out["cells"][0]["outputs"] == [] and "42" not in _src(out["cells"][1])
     assert out["cells"][1]["metadata"]["slideshow"] == {"slide_type": "fragment"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_reads_well_before_it_runs(path):
+    """No widget repr for a reader without a kernel; opening the notebook does not dirty it."""
+    from helpers import nbtidy
+
+    nb = _load(path)
+    assert nb["metadata"]["kernelspec"] == nbtidy.KERNELSPEC, "run `make execute` (nbtidy)"
+    assert "widgets" not in nb["metadata"]
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            data = o.get("data", {})
+            if nbtidy.WIDGET_VIEW in data:
+                assert "".join(data.get("text/plain", "")) == nbtidy.RUN_LINE
+    assert not [c for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+                if "".join(o.get("data", {}).get("text/plain", "")).startswith(("VBox(", "HBox("))]
