@@ -63,6 +63,10 @@ slides: $(VENV)/.base-installed $(SLIDES_VENDOR)/.installed  ## offline reveal.j
 bench: $(VENV)/.test-installed  ## notebook run times and widget latency (targets reported, not asserted)
 	$(PY) benchmarks/run_notebooks.py
 	$(PY) benchmarks/widget_latency.py
+	$(PY) benchmarks/bench_frames.py
+	$(PY) benchmarks/bench_autodiff.py
+	$(PY) benchmarks/bench_conv.py
+	$(PY) benchmarks/bench_rnn.py
 
 clean:
 	rm -rf $(VENV) student slides build
