@@ -8,7 +8,6 @@ ReLU → 10, with ``hidden`` chosen so that both have about as many parameters. 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,17 +15,7 @@ import torch
 from torch import nn
 
 from helpers import validate
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """torch on one thread inside the block (tiny tensors: a thread pool costs more than it saves)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+from helpers.playground import one_thread
 
 
 def lenet(c1: int = 8, c2: int = 16, n_classes: int = 10) -> nn.Sequential:
@@ -128,7 +117,7 @@ def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 15,
                     p.uniform_(-bound, bound, generator=gen)
     opt = Adam(model.parameters(), lr=lr)
     loss_fn, losses = nn.CrossEntropyLoss(), []
-    with _one_thread():
+    with one_thread():  # tiny tensors: a thread pool costs more than it saves
         for _ in range(epochs):
             total = 0.0
             for idx in torch.randperm(len(y_train), generator=gen).split(batch_size):
