@@ -1,5 +1,6 @@
 """The packaging files agree with each other and with the README's promises."""
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -57,9 +58,11 @@ def test_make_lab_as_root_and_with_lab_args():
 
     if shutil.which("make") is None:
         pytest.skip("no make")
-    dry = subprocess.run(["make", "-n", "-o", ".venv/.base-installed", "lab",
-                          "LAB_ARGS=--port 8899 --no-browser"], cwd=ROOT, capture_output=True, text=True)
-    line = dry.stdout.strip().splitlines()[-1]
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.base-installed", "lab",
+                          "LAB_ARGS=--port 8899 --no-browser"], cwd=ROOT, capture_output=True,
+                         text=True, env=env)
+    [line] = [ln for ln in dry.stdout.splitlines() if "jupyter lab" in ln]
     assert line.startswith(".venv/bin/python -m jupyter lab") and "--port 8899 --no-browser" in line
     assert ("--allow-root" in line) == (subprocess.run(["id", "-u"], capture_output=True,
                                                        text=True).stdout.strip() == "0")
