@@ -130,6 +130,19 @@ def on_change(controls: Iterable[W.Widget], update: Callable) -> Callable:
     return redraw
 
 
+def live_panel(controls: dict[str, W.Widget], canvas: W.Widget, update: Callable, *,
+               title: str, fig=None) -> W.Widget:
+    """The usual widget: ``controls`` wired to ``update`` (throttled), drawn once, laid out by
+    :func:`panel`. The returned widget keeps what tests drive: ``.update``, ``.controls``,
+    ``.canvas`` and ``.fig``.
+    """
+    on_change(controls.values(), update)
+    update()
+    top = panel(list(controls.values()), canvas, title=title)
+    top.update, top.controls, top.canvas, top.fig = update, controls, canvas, fig
+    return top
+
+
 def slider(description: str, min: float, max: float, value: float, step: float | None = None,
            integer: bool = False, **kwargs):
     """A labelled slider with a width that fits a laptop screen."""

@@ -119,3 +119,22 @@ def test_on_change_redraws_for_every_control():
     a.value = 3
     b.value = "y"
     assert seen == [(3, "x"), (3, "y")]
+
+
+def test_live_panel_draws_once_wires_every_control_and_keeps_what_tests_drive():
+    import ipywidgets as W
+
+    c = {"a": W.IntSlider(value=0), "b": W.Dropdown(options=["x", "y"], value="x")}
+    fig, canvas = widgets.figure(figsize=(2, 2))
+    seen = []
+
+    def update(change=None):
+        seen.append((c["a"].value, c["b"].value))
+
+    top = widgets.live_panel(c, canvas, update, title="demo", fig=fig)
+    assert seen == [(0, "x")], "drawn once when built"
+    c["a"].value = 2
+    c["b"].value = "y"
+    assert seen == [(0, "x"), (2, "x"), (2, "y")]
+    assert top.update is update and top.controls is c and top.canvas is canvas and top.fig is fig
+    assert "demo" in top.children[0].value

@@ -122,11 +122,8 @@ def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0
         canvas.draw_idle()
         return view
 
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas, title="Attention of the trained transformer")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
-    return top
+    return widgets.live_panel(c, canvas, update, fig=fig,
+                              title="Attention of the trained transformer")
 
 
 # ----------------------------------------------------------------- 2-D queries and keys
@@ -175,9 +172,5 @@ def query_key_playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return w
 
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas,
-                        title="Drag the query; lower τ sharpens the softmax, raise it to flatten")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
-    return top
+    return widgets.live_panel(c, canvas, update, fig=fig,
+                              title="Drag the query; lower τ sharpens the softmax, raise it to flatten")

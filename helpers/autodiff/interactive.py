@@ -209,9 +209,7 @@ def optimizer_playground(surface: str = "quadratic valley", optimizer: str = "Mo
 
     c["surface"].observe(new_surface, "value")
     c["optimizer"].observe(new_optimizer, "value")
-    widgets.on_change(c.values(), update)
-    update()
-    ui = widgets.panel(list(c.values()), canvas,
-                       title="Optimisers on 2-D loss surfaces (★ minimum, ○ start)")
-    ui.controls, ui.canvas, ui.update, ui.artists = c, canvas, update, art
+    ui = widgets.live_panel(c, canvas, update, fig=fig,
+                            title="Optimisers on 2-D loss surfaces (★ minimum, ○ start)")
+    ui.artists = art
     return ui

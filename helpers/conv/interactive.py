@@ -106,12 +106,8 @@ def playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return view
 
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas,
-                        title="Shift the input: a convolution's output shifts with it")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
-    return top
+    return widgets.live_panel(c, canvas, update, fig=fig,
+                              title="Shift the input: a convolution's output shifts with it")
 
 
 def toy_signal(n: int = 16) -> np.ndarray:
@@ -166,9 +162,5 @@ def pooling_playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return view
 
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas,
-                        title="Max-pooling vs antialiased pooling under shifts")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
-    return top
+    return widgets.live_panel(c, canvas, update, fig=fig,
+                              title="Max-pooling vs antialiased pooling under shifts")

@@ -82,12 +82,8 @@ def jacobian_playground(size: float = 1.0) -> W.Widget:
         canvas.draw_idle()
         return view
 
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas,
-                        title="How far back does the gradient reach?")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
-    return top
+    return widgets.live_panel(c, canvas, update, fig=fig,
+                              title="How far back does the gradient reach?")
 
 
 # --------------------------------------------------------------------------- the cliff
@@ -174,10 +170,7 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
 
     canvas.mpl_connect("button_press_event", on_mouse)
     canvas.mpl_connect("motion_notify_event", on_mouse)  # drag: move with the button held
-    widgets.on_change(c.values(), update)
-    update()
-    top = widgets.panel(list(c.values()), canvas,
-                        title="Gradient descent on the cliff, with and without clipping")
-    top.update, top.controls, top.fig, top.canvas = update, c, fig, canvas
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="Gradient descent on the cliff, with and without clipping")
     top.on_mouse = on_mouse
     return top
