@@ -19,19 +19,10 @@ import torch
 
 from helpers import autodiff
 from helpers.autodiff.blas import one_thread
+from timing import median_ms  # benchmarks/timing.py
 
 TARGET_RATIO = 3.0
 SIZES, BATCH = (64, 128, 128, 10), 256
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - start))
-    return float(np.median(times))
 
 
 def engine_step(dtype):

@@ -13,19 +13,10 @@ import numpy as np
 import scipy.signal
 
 from helpers import conv
+from timing import median_ms  # benchmarks/timing.py
 
 TARGET_RATIO = 5.0
 TARGET_TRAIN_S = 3.0
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - start))
-    return float(np.median(times))
 
 
 def main() -> None:

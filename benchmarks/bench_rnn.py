@@ -11,18 +11,9 @@ import time
 import numpy as np
 
 from helpers import rnn
+from timing import median_ms  # benchmarks/timing.py
 
 TARGET_S = 1.0
-
-
-def median_s(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:
@@ -33,7 +24,7 @@ def main() -> None:
     for name, fn in [("cliff_surface 300x300 (loss)", lambda: rnn.cliff_surface(ws, bs)),
                      ("cliff_surface 300x300 (loss + gradient)",
                       lambda: rnn.cliff_surface(ws, bs, grad=True))]:
-        t = median_s(fn, args.repeat)
+        t = median_ms(fn, args.repeat) / 1000
         print(f"{name:45s} {t:6.3f} s  {'ok' if t < TARGET_S else 'SLOW'} (target < {TARGET_S} s)",
               flush=True)
     print("memory task, one training run (T = 40, 100 Adam steps, one thread):")
