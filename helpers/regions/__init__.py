@@ -5,7 +5,7 @@ inputs where every ReLU is in a fixed state (its *activation pattern*) the netwo
 map. This package bounds the number of such pieces (:mod:`.bounds`: upper bounds and Montúfar's
 lower bound), builds the lecture's nets (:mod:`.nets`), counts regions exactly in 1-D and 2-D
 (:mod:`.count`), finds the decision boundary region by region (:mod:`.boundary`), draws regions
-(:mod:`.draw`) and keeps them live in the course playground (:mod:`.overlay`); :mod:`.exercises`
+and keeps them live in the course playground (:mod:`.overlay`); :mod:`.exercises`
 holds the lecture's exercises.
 
 **What we count.** A *linear region* is a maximal connected set of inputs with one activation
@@ -57,7 +57,7 @@ from helpers.regions.exercises import (
     tent_params,
 )
 from helpers.regions.overlay import RegionOverlay, playground, region_colors, region_index_grid
-from helpers.regions.draw import draw_boundaries, draw_regions, show_regions
+from helpers.regions.overlay import draw_boundaries, draw_regions, show_regions
 
 __all__ = [
     "zaslavsky", "max_regions", "serra_bound", "deep_lower_bound", "deep_lower_bound_for_budget",

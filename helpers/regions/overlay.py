@@ -57,6 +57,7 @@ def draw_regions(ax, regions: list[Region], alpha: float = 0.55, edgecolor: str 
     if ``fill`` is False); return the ``PolyCollection``."""
     from matplotlib.collections import PolyCollection
 
+    validate.axes(ax, "ax")
     _check_regions(regions)
     faces = region_colors(regions) if fill else "none"
     coll = PolyCollection([r.vertices for r in regions], facecolors=faces, edgecolors=edgecolor,
@@ -72,6 +73,7 @@ def show_regions(ax, net, box, alpha: float = 0.55, labels: bool = False,
 
     ``labels=True`` writes each region's activation pattern (e.g. "101") at its centre.
     """
+    validate.axes(ax, "ax")
     box = plotting.check_box(box)
     regs = regions_2d(net, box)
     draw_regions(ax, regs, alpha=alpha)
@@ -92,6 +94,7 @@ def draw_boundaries(ax, net, box, layer: int, resolution: int = 300, **style) ->
     """Draw where each unit of ReLU layer ``layer`` (0 = first) switches: the zero level set of
     its pre-activation, traced on a ``resolution`` grid (straight lines for layer 0, lines bent
     at the earlier layers' boundaries after that). ``style`` goes to ``ax.contour``."""
+    validate.axes(ax, "ax")
     xs, ys, XY = plotting.grid(box, resolution)
     pre = preactivations(net, XY)
     layer = validate.integer(layer, "layer")
