@@ -142,6 +142,8 @@ def torch_losses(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, ep
     ``model``: same mini-batches, same optimiser in ``torch.optim``; return its losses."""
     import torch
 
+    from helpers import playground  # imports torch: only when a torch twin is trained
+
     net = model.to_torch()
     if optimizer == "Momentum":
         hyper = {"momentum": 0.9, **hyper}
@@ -151,9 +153,8 @@ def torch_losses(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, ep
         opt = getattr(torch.optim, validate.choice(optimizer, "optimizer", OPTIMIZERS))(
             net.parameters(), lr=lr, **hyper)
     Xt, yt = torch.tensor(np.asarray(X, dtype=float)), torch.tensor(np.asarray(y, dtype=np.int64))
-    losses, threads = [], torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: one thread is faster on a busy machine
-    try:
+    losses = []
+    with playground.one_thread():  # tiny tensors: one torch thread is faster on a busy machine
         for idx in batches(len(Xt), batch_size, epochs, seed):
             idx = torch.tensor(idx)
             opt.zero_grad()
@@ -161,8 +162,6 @@ def torch_losses(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, ep
             loss.backward()
             opt.step()
             losses.append(loss.item())
-    finally:
-        torch.set_num_threads(threads)
     return losses
 
 
