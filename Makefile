@@ -23,7 +23,7 @@ ROOT_ARGS := --allow-root
 endif
 LAB_ARGS ?=
 
-.PHONY: lab test student slides execute bench clean
+.PHONY: lab test student execute clean
 
 $(VENV)/.base-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,23 +50,8 @@ execute: $(VENV)/.base-installed  ## re-execute every notebook in place (store o
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 notebooks/*.ipynb
 	$(PY) -m helpers.nbtidy notebooks/*.ipynb
 
-SLIDES_VENDOR := slides/vendor/node_modules
-$(SLIDES_VENDOR)/.installed:
-	mkdir -p slides/vendor
-	npm install --prefix slides/vendor --no-audit --no-fund --silent \
-	  reveal.js@4.6.0 requirejs@2.3.8 jquery@3.8.0 mathjax@2.7.9
-	touch $@
-
-slides: $(VENV)/.base-installed $(SLIDES_VENDOR)/.installed  ## offline reveal.js decks into slides/ (needs npm once)
-	$(PY) -m helpers.slides notebooks slides
-
-bench: $(VENV)/.test-installed  ## notebook run times and widget latency (targets reported, not asserted)
-	$(PY) benchmarks/run_notebooks.py
-	$(PY) benchmarks/widget_latency.py
-	$(PY) benchmarks/bench_frames.py
-	$(PY) benchmarks/bench_autodiff.py
-	$(PY) benchmarks/bench_conv.py
-	$(PY) benchmarks/bench_rnn.py
-
 clean:
 	rm -rf $(VENV) student slides build
+
+# One file per area (slides, browser tests, book, classroom, grading, benchmarks).
+include $(sort $(wildcard mk/*.mk))
