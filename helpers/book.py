@@ -85,6 +85,14 @@ def links(name: str, repo: str) -> dict[str, str]:
     }
 
 
+def readme_badges(name: str = "01_perceptron", repo: str | None = None) -> str:
+    """The README's Binder and Colab badges (opening lecture ``name``); a test keeps them in step
+    with pyproject's repository URL."""
+    ln = links(name, repo or colab.repository_url())
+    return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({ln['binder']}) "
+            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({ln['colab']})")
+
+
 def launch_html(name: str, repo: str) -> str:
     """The line of links under a lecture's title."""
     ln = links(name, repo)

@@ -298,3 +298,12 @@ def test_staging_leaves_the_notebook_unchanged():
     staged = book.stage_notebook(nb, "99_widget_probe", REPO)
     assert json.dumps(nb, sort_keys=True) == before
     assert len(staged["cells"]) == len(nb["cells"]) - 2 + 1  # - notes - set-up + launch links
+
+
+def test_readme_badges_point_at_the_repository_of_pyproject():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Web book, Colab and Binder", 1)[1].split("\n## ", 1)[0]
+    assert f"(https://mybinder.org/v2/gh/{OWNER_NAME}/HEAD?labpath=notebooks%2F01_perceptron.ipynb)" in section
+    assert (f"(https://colab.research.google.com/github/{OWNER_NAME}/blob/main/notebooks/"
+            f"01_perceptron.ipynb)") in section
+    assert book.readme_badges() in section
