@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers import checks, plotting, uat
+from helpers.uat import train as uat_train
 
 SMOOTH = {  # target -> max |f''| on [-1, 1], from calculus
     "sin": np.pi**2,
@@ -644,3 +645,58 @@ def test_highlighted_hinge_has_a_non_zero_weight():
             if st_["highlight"] is not None:
                 assert np.any(st_["hinges"][st_["highlight"]] != 0)
                 assert not np.any(st_["weights"][st_["highlight"] + 1:shown])
+
+
+def _dense_mse(x, y, W, b, c, b2, widths):
+    """The per-run MSEs of the nets, computed densely (every unit at every x), for autograd."""
+    hidden = torch.relu(x[:, None] * W[..., None, :] - b[..., None, :])  # (..., n, M)
+    ends = np.cumsum(widths)
+    preds = [(hidden[..., e - w:e] @ c[..., e - w:e, None])[..., 0] + b2[..., g, None]
+             for g, (w, e) in enumerate(zip(widths, ends))]
+    return torch.stack([torch.mean((p - y) ** 2, -1) for p in preds], -1)  # (..., G)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_prefix_sum_gradients_equal_autograd_on_the_dense_net(seed):
+    from helpers.uat.train import _loss_and_grads
+
+    g = torch.Generator().manual_seed(seed)
+    widths, n = [1, 3, 8], 64
+    x = torch.linspace(-1, 1, n, dtype=torch.float64)
+    y = torch.sin(3 * x + seed)
+    M = sum(widths)
+    W, b, c = (torch.randn(2, M, generator=g, dtype=torch.float64) for _ in range(3))
+    W[0, 0] = 0.0; b[0, 0] = -0.5  # W = 0: a constant unit, on
+    W[1, 1] = 0.0; b[1, 1] = 0.5  # W = 0: off
+    b[0, 2] = W[0, 2] * x[10]  # a knot exactly on a grid point
+    b[1, 5] = 5.0 * W[1, 5].abs()  # a knot outside the interval
+    b2 = torch.randn(2, len(widths), generator=g, dtype=torch.float64)
+    group = torch.repeat_interleave(torch.arange(len(widths)), torch.tensor(widths))
+    losses, grads = _loss_and_grads(x, y, W, b, c, b2, group)
+    leaves = [t.clone().requires_grad_() for t in (W, b, c, b2)]
+    dense = _dense_mse(x, y, *leaves, widths)
+    dense.sum().backward()
+    np.testing.assert_allclose(losses, dense.detach().numpy(), rtol=1e-12, atol=1e-14)
+    for got, leaf in zip(grads, leaves):
+        np.testing.assert_allclose(got.numpy(), leaf.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_train_grid_follows_dense_autograd_adam_for_every_run():
+    # an independent trainer: the dense net, autograd, torch.optim.Adam, one run at a time
+    widths, seeds, steps = [2, 8], [0, 1], 60
+    grid = uat.train_grid({"bump": uat.bump_target}, widths, seeds, steps=steps, n_points=64,
+                          progress=False)
+    xs = np.linspace(-1, 1, 64)
+    x, y = torch.tensor(xs), torch.tensor(uat.bump_target(xs))
+    for w in widths:
+        for i, s in enumerate(seeds):
+            W, b, c, b2 = (t.double() for t in uat_train._init(w, -1.0, 1.0, s))
+            leaves = [t.clone()[None].requires_grad_() for t in (W, b, c)] + [b2.reshape(1, 1).clone().requires_grad_()]
+            opt = torch.optim.Adam(leaves, lr=0.01)
+            for _ in range(steps):
+                opt.zero_grad()
+                _dense_mse(x, y, *leaves, [w]).sum().backward()
+                opt.step()
+            got = grid["bump", w][i]
+            for a, ref in zip(got[:3], leaves[:3]):
+                np.testing.assert_allclose(a, ref.detach().numpy()[0], rtol=1e-6, atol=1e-9)
