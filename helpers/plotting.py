@@ -66,13 +66,50 @@ def setup(seed: int = 0) -> np.random.Generator:
     mpl.rcParams.update(STYLE)
     random.seed(seed)
     np.random.seed(seed)
-    try:
-        import torch
-
-        torch.manual_seed(seed)  # (CPU kernels are deterministic for a given seed)
-    except ImportError:  # torch is a dependency, but plotting does not need it
-        pass
+    _seed_torch(seed)
     return np.random.default_rng(seed)
+
+
+class _SeedTorchOnImport:
+    """A one-shot import hook: when torch is first imported, seed it (``torch.manual_seed``).
+
+    So :func:`setup` seeds torch without importing it (~3 s): a lecture that needs torch only
+    later does not pay for it in its first cell, and gets the same random numbers as if torch
+    had been seeded up front (CPU kernels are deterministic for a given seed).
+    """
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        import importlib.util
+        import sys
+
+        sys.meta_path.remove(self)  # one shot; the normal finders locate torch
+        spec = importlib.util.find_spec("torch")
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module, seed = spec.loader.exec_module, self.seed
+
+        def exec_and_seed(module):
+            exec_module(module)
+            module.manual_seed(seed)
+
+        spec.loader.exec_module = exec_and_seed
+        return spec
+
+
+def _seed_torch(seed: int) -> None:
+    """Seed torch now if it is imported, else as soon as it is (see :class:`_SeedTorchOnImport`)."""
+    import sys
+
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _SeedTorchOnImport)]
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+    else:
+        sys.meta_path.insert(0, _SeedTorchOnImport(seed))
 
 
 def grid(box: tuple[float, float, float, float], resolution: int = 200):

@@ -15,7 +15,7 @@ the MINUS sign, so with ``W[j] = 1`` the unit is the hinge ``relu(x - b[j])`` wh
 error (:func:`evaluate`, :func:`max_error`, :func:`loglog_slope`,
 :func:`modulus_of_continuity`) and knot placements (:data:`PLACEMENTS`) from
 :mod:`helpers.uat.core`; gradient training (:func:`train_shallow`, :func:`train_seeds` for
-several seeds at once) from :mod:`helpers.uat.train`; the exercises ``HINGE_FEATURES``, ``OUTPUT_WEIGHTS``, ``ABS_NET``
+several seeds at once) from :mod:`helpers.uat.train`, imported on first use (it needs torch), as is the widget module; the exercises ``HINGE_FEATURES``, ``OUTPUT_WEIGHTS``, ``ABS_NET``
 from :mod:`helpers.uat.exercises`; and the :func:`playground` widget, whose pure update
 function is :func:`playground_state`, from :mod:`helpers.uat.interactive`.
 """
@@ -27,9 +27,6 @@ from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, Params
                               square_target, step_target, target_values, uniform_knots,
                               unit_knots)
 from helpers.uat.exercises import ABS_NET, HINGE_FEATURES, OUTPUT_WEIGHTS, abs_net
-from helpers.uat.interactive import (MAX_UNITS, draw_playground, playground, playground_state,
-                                    update_playground)
-from helpers.uat.train import train_grid, train_seeds, train_shallow
 
 __all__ = [
     "DOMAIN", "Params", "sin_target", "abs_target", "step_target", "bump_target",
@@ -40,3 +37,23 @@ __all__ = [
     "HINGE_FEATURES", "OUTPUT_WEIGHTS", "ABS_NET", "MAX_UNITS", "playground_state",
     "draw_playground", "update_playground", "playground",
 ]
+
+
+# Loaded on first use: the training needs torch (~3 s to import), the widget ipywidgets.
+_LAZY = {"train_grid": "train", "train_seeds": "train", "train_shallow": "train",
+         "MAX_UNITS": "interactive", "draw_playground": "interactive", "playground": "interactive",
+         "playground_state": "interactive", "update_playground": "interactive"}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in ("train", "interactive"):
+        return importlib.import_module(f"helpers.uat.{name}")
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"helpers.uat.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'helpers.uat' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
