@@ -193,6 +193,27 @@ def stage(notebooks: Path, src: Path, repo: str, mathjax: Path | None) -> list[s
     return [name for name, *_ in lectures]
 
 
+def vendor_mathjax(timeout: float = 600) -> bool:
+    """Make sure MathJax is in ``MATHJAX_DIR``, running ``make book-vendor`` (npm) if needed.
+
+    Returns False when it is missing and npm or make is not there. Safe to call from several
+    processes at once (pytest-xdist workers): the install runs under a file lock.
+    """
+    if (MATHJAX_DIR / MATHJAX_PARTS[0]).exists():
+        return True
+    if not (shutil.which("npm") and shutil.which("make")):
+        return False
+    import fcntl
+
+    lock = ROOT / "build" / "book-vendor.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        if not (MATHJAX_DIR / MATHJAX_PARTS[0]).exists():
+            subprocess.run(["make", "-s", "book-vendor"], cwd=ROOT, check=True, timeout=timeout)
+    return (MATHJAX_DIR / MATHJAX_PARTS[0]).exists()
+
+
 def build(notebooks: str | Path = ROOT / "notebooks", out: str | Path = ROOT / "build" / "book",
           mathjax: str | Path | None = MATHJAX_DIR, jobs: int = 1, quiet: bool = True) -> Path:
     """Stage and build the book under ``out``; returns the HTML folder (``out/html``).

@@ -10,8 +10,6 @@ import base64
 import json
 import os
 import re
-import shutil
-import subprocess
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,14 +37,11 @@ NOTE_TEXT = "Probe speaker note that must never reach a reader"
 
 def mathjax_or_skip() -> Path:
     """The vendored MathJax (installed with `make book-vendor` when npm is there)."""
-    if not (book.MATHJAX_DIR / book.MATHJAX_PARTS[0]).exists():
-        if shutil.which("npm") and shutil.which("make"):
-            subprocess.run(["make", "-s", "book-vendor"], cwd=ROOT, check=True, timeout=600)
-        else:
-            reason = "the web book needs MathJax from npm (`make book-vendor`), and npm is missing"
-            if CI:
-                pytest.fail(reason)
-            pytest.skip(reason)
+    if not book.vendor_mathjax():
+        reason = "the web book needs MathJax from npm (`make book-vendor`), and npm is missing"
+        if CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
     return book.MATHJAX_DIR
 
 
