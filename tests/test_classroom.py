@@ -78,8 +78,8 @@ def classroom(proxy, tmp_path_factory):
     if "students_detail" in result:
         summary = (f"{N_STUDENTS} students, {result['cpus']} CPUs, load "
                    f"{result['load_before'][0]:.1f} before; class {result['class_wall_s']:.0f} s "
-                   f"wall, whole test {result['total_wall_s']:.0f} s, machine "
-                   f"{result['machine_cpu_s']:.0f} CPU-s")
+                   f"wall, whole test {result['total_wall_s']:.0f} s; the class used "
+                   f"{result['class_cpu_s']:.0f} CPU-s (students' servers + hub + proxy)")
         (out / "loadtest.md").write_text(loadtest.table(result) + "\n\n" + summary + "\n")
         print("\n" + loadtest.table(result) + "\n" + summary)
     return result
@@ -106,7 +106,8 @@ def test_login_and_logout_go_through_the_hub_api(students):
         assert s["first"]["token_after_logout"] == 403
         assert s["second"]["token_after_logout"] == 403
         # a student's token does not even see another student
-        assert s["other_user_status"] == 404, s["other_user_status"]
+        if N_STUDENTS > 1:
+            assert s["other_user_status"] == 404, s["other_user_status"]
 
 
 def test_each_student_gets_their_own_student_copies(students, classroom):

@@ -68,7 +68,7 @@ c.Spawner.args = ["--ServerApp.jpserver_extensions="
 # --- resources per student (sized from the load test; arithmetic in helm-values.yaml) ---------
 # Enforced by SystemdSpawner (TLJH) and KubeSpawner; LocalProcessSpawner only announces them to
 # the server (MEM_LIMIT / CPU_LIMIT variables, shown by jupyter-resource-usage if installed).
-c.Spawner.mem_limit = "1G"
+c.Spawner.mem_limit = "1.25G"
 c.Spawner.cpu_limit = 1.0
 # Kernels idle for an hour are shut down inside each server; the hub side (whole servers idle
 # for an hour) is jupyterhub-idle-culler, enabled below when it is installed (TLJH has it).
@@ -76,9 +76,12 @@ c.Spawner.args += ["--MappingKernelManager.cull_idle_timeout=3600",
                    "--MappingKernelManager.cull_interval=300"]
 
 # --- a class logging in at once ---------------------------------------------------------------
+# A server start costs seconds of CPU (the load test measures it); when a whole class logs in
+# at once they queue for the cores, so give a start minutes rather than JupyterHub's default 60 s
+# before it is declared failed.
 c.JupyterHub.concurrent_spawn_limit = 30   # spawns in flight; the rest get "try again" at once
-c.Spawner.start_timeout = 120              # a server's first start on a busy machine
-c.Spawner.http_timeout = 90
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
 
 try:
     import jupyterhub_idle_culler  # noqa: F401  (pip install jupyterhub-idle-culler)

@@ -31,6 +31,10 @@ c.JupyterHub.pid_file = str(RUN / "jupyterhub.pid")
 c.JupyterHub.authenticator_class = "dummy"
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(RUN / "home" / "{username}")
+# A CI runner or a laptop has 2-4 cores for the whole class: ten servers starting at once take
+# minutes there, where the course server (a core per ~10 students) takes seconds.
+c.Spawner.start_timeout = 900
+c.Spawner.http_timeout = 900
 if os.getuid() == 0:  # containers and CI runners often run as root
     c.Spawner.args = _already(c.Spawner, "args") + ["--allow-root"]
 
