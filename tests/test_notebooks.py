@@ -11,6 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from helpers import colab
 from helpers.student import (BEGIN, END, REVEAL_TAG, STUB, is_notes, is_reveal, student_notebook,
                              strip_solutions, write_student_copies)
 
@@ -73,7 +74,10 @@ def test_notebook_structure(path):
     n_slides = sum(c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") for c in cells)
     assert 15 <= n_slides <= 60, f"{n_slides} slides"
     code = [c for c in cells if c["cell_type"] == "code"]
-    assert "plotting.setup(" in _src(code[0]), "first code cell must call plotting.setup()"
+    setup = [c for c in code if colab.is_setup_cell(c)]
+    assert not setup or code[0] is setup[0], "the Colab set-up cell comes first"
+    first = [c for c in code if not colab.is_setup_cell(c)][0]
+    assert "plotting.setup(" in _src(first), "first code cell after the set-up cell calls plotting.setup()"
     assert all(c["execution_count"] is not None for c in code if _src(c).strip()), "not executed"
     assert not [c for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     n_ex = sum(_src(c).count(BEGIN) for c in code)
