@@ -12,8 +12,9 @@ Pattern used by every playground in the course::
     return widgets.panel([slider], canvas)
 
 Figures are created without pyplot, so nothing is displayed twice and nothing leaks into the
-global figure list. A canvas displayed on its own stores a PNG snapshot with the notebook; a
-panel of controls and canvases does not, so put a static figure before every widget.
+global figure list. A canvas displayed on its own stores a PNG snapshot with the notebook, and
+so does a panel (:func:`with_snapshot`: a picture of its first canvas, for slides and the web
+book); still put a static figure before every widget.
 """
 
 from __future__ import annotations
@@ -163,5 +164,74 @@ def panel(controls: Iterable[W.Widget], *views: W.Widget, title: str | None = No
     right = W.VBox(list(views), layout=W.Layout(flex="0 0 auto"))
     body = W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
     if title:
-        return W.VBox([W.HTML(f"<b>{title}</b>"), body])
-    return body
+        return _with_view_snapshot(W.VBox([W.HTML(f"<b>{title}</b>"), body]), views)
+    return _with_view_snapshot(body, views)
+
+
+# -- a picture of the widget, stored with the notebook ----------------------------------------
+from helpers.nbtidy import RUN_LINE  # noqa: E402  (the text line nbtidy keeps)
+
+
+def snapshot_png(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes at its own dpi (not ipympl's doubled dpi on a HiDPI screen)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    buf = io.BytesIO()
+    live = fig.canvas
+    # animated artists (blitting) are left out of a plain savefig: draw them too, on a canvas of
+    # our own, so that no draw callback of the live view sees this draw
+    animated = [a for a in fig.findobj() if a is not fig and a.get_animated()]
+    try:
+        FigureCanvasAgg(fig)
+        for a in animated:
+            a.set_animated(False)
+        fig.savefig(buf, format="png", dpi=getattr(fig, "_original_dpi", fig.dpi),
+                    facecolor=fig.get_facecolor())
+    finally:
+        for a in animated:
+            a.set_animated(True)
+        fig.set_canvas(live)
+    return buf.getvalue()
+
+
+def with_snapshot(widget: W.Widget, figure: Figure | Callable[[], Figure]) -> W.Widget:
+    """Make ``widget`` store a picture of its figure with the notebook when it is displayed.
+
+    Its display bundle keeps the live view (JupyterLab with a kernel shows the widget, as
+    before) and adds ``image/png`` -- ``figure`` (or ``figure()``, called at display time) as it
+    stands then -- and, as text, :data:`RUN_LINE`. Readers without a kernel (slides, the web
+    book, GitHub) get the picture instead of the widget's repr. Returns ``widget``.
+    """
+    if not isinstance(widget, W.Widget):
+        raise TypeError(f"widget must be an ipywidgets Widget, got {type(widget).__name__}")
+    if not (isinstance(figure, Figure) or callable(figure)):
+        raise TypeError("figure must be a matplotlib Figure or a function returning one, "
+                        f"got {type(figure).__name__}")
+    live = widget._repr_mimebundle_
+
+    def bundle(**kwargs):
+        data = live(**kwargs)
+        if not data:
+            return data
+        import base64
+
+        fig = figure() if callable(figure) and not isinstance(figure, Figure) else figure
+        data = dict(data)
+        data["text/plain"] = RUN_LINE
+        data["image/png"] = base64.b64encode(snapshot_png(fig)).decode("ascii")
+        return data
+
+    widget._repr_mimebundle_ = bundle
+    return widget
+
+
+def _with_view_snapshot(widget: W.Widget, views) -> W.Widget:
+    """:func:`with_snapshot` of the first matplotlib canvas among ``views`` (if any)."""
+    for v in views:
+        if isinstance(getattr(v, "figure", None), Figure):
+            return with_snapshot(widget, v.figure)
+    return widget

@@ -122,7 +122,7 @@ class PlaygroundUI:
         self._redraw_soon: Callable = widgets.throttled(self.redraw, interval=0.02)
         views = [ov.view for ov in self.overlays if getattr(ov, "view", None) is not None]
         top = widgets.panel([buttons, *self.controls.values()], self.live)
-        self.widget = W.VBox([top, *views])
+        self.widget = widgets.with_snapshot(W.VBox([top, *views]), self.snapshot)
         self.widget.playground = pg
         self.widget.ui = self
         self.state: dict = {}
