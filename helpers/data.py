@@ -7,6 +7,7 @@ Nothing here downloads anything.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +56,25 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int = 0):
     return X.astype(np.float64), y.astype(np.int64)
 
 
+RESTORE = ("Restore it with `git checkout -- data/{name}` in the course's git clone (or take "
+           "data/{name} from a fresh download of the course); do not edit files in data/.")
+
+
+def _path(value, name: str) -> Path:
+    """``value`` as a Path (a str or os.PathLike), else TypeError naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got "
+                        f"{type(value).__name__} {value!r:.60}")
+    if isinstance(value, str) and not value:
+        raise ValueError(f"{name} must be a path, got an empty string")
+    return Path(value)
+
+
 def sha256(path: str | Path) -> str:
     """The hex sha256 of a file."""
+    path = _path(path, "path")
+    if not path.is_file():
+        raise FileNotFoundError(f"path {str(path)!r} is not a file")
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 16), b""):
@@ -69,9 +87,10 @@ def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
 
     Lines starting with ``#`` are comments. Returns ``{file: {"sha256", "licence", "description"}}``.
     """
-    path = Path(data_dir) / MANIFEST
+    path = _path(data_dir, "data_dir") / MANIFEST
     if not path.exists():
-        raise FileNotFoundError(f"no manifest at {path}")
+        raise FileNotFoundError(f"data_dir {str(data_dir)!r} has no manifest: {path} is missing. "
+                                + RESTORE.format(name=MANIFEST))
     entries = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -88,14 +107,13 @@ def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
 def data_path(name: str, data_dir: str | Path = DATA_DIR) -> Path:
     """The path of a shipped data file after checking it against the manifest's sha256."""
     if not isinstance(name, str):
-        raise TypeError(f"name must be a file name (str), got {type(name).__name__} {name!r}")
+        raise TypeError(f"name must be a file name (str), got {type(name).__name__} {name!r:.60}")
     entries = read_manifest(data_dir)
     if name not in entries:
         raise ValueError(f"name must be a file listed in {Path(data_dir) / MANIFEST} "
                          f"({', '.join(sorted(entries)) or 'none listed'}); got {name!r}")
     path = Path(data_dir) / name
-    restore = (f"Restore it with `git checkout -- data/{name}` (or re-download the course); "
-               f"do not edit files in data/.")
+    restore = RESTORE.format(name=name)
     if not path.exists():
         raise FileNotFoundError(f"data file {path} is missing. {restore}")
     digest = sha256(path)

@@ -1,5 +1,8 @@
 """helpers.data: generated data sets and the sha256-checked loader."""
 
+import re
+import shutil
+
 import numpy as np
 import pytest
 
@@ -95,12 +98,17 @@ def test_loader_reports_missing_and_unlisted_files(data_dir):
 
 def test_shipped_data_matches_manifest_and_is_small():
     entries = data.read_manifest()
-    files = {p.name for p in data.DATA_DIR.iterdir()} - {"MANIFEST", "README.md"}
+    readme = (data.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    files = {p.relative_to(data.DATA_DIR).as_posix() for p in data.DATA_DIR.rglob("*")
+             if p.is_file()} - {"MANIFEST", "README.md"}
     assert files == set(entries), "every file in data/ must be listed in data/MANIFEST"
     total = 0
     for name, entry in entries.items():
         assert data.sha256(data.DATA_DIR / name) == entry["sha256"], name
-        assert entry["licence"], f"{name} needs a licence in data/MANIFEST"
+        assert re.fullmatch(r"[A-Za-z0-9.+-]+", entry["licence"]), (
+            f"{name} needs an SPDX licence identifier in data/MANIFEST, got {entry['licence']!r}")
+        assert entry["description"], f"{name} needs a description in data/MANIFEST"
+        assert name in readme, f"data/README.md must describe {name}"
         total += (data.DATA_DIR / name).stat().st_size
     assert total < 5 * 2**20
 
@@ -124,3 +132,64 @@ def test_split_indices_partition():
     assert np.array_equal(again[0], train)
     with pytest.raises(ValueError, match="test_fraction"):
         data.split_indices(100, 1.5)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of the shipped data/ folder, to damage."""
+    folder = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, folder)
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(data.read_manifest()))
+def test_a_corrupted_shipped_file_is_named_with_how_to_restore_it(data_copy, name):
+    raw = bytearray((data_copy / name).read_bytes())
+    raw[len(raw) // 2] ^= 0x01  # one flipped bit
+    (data_copy / name).write_bytes(bytes(raw))
+    with pytest.raises(ValueError) as err:
+        data.data_path(name, data_dir=data_copy)
+    text = str(err.value)
+    assert f"{name} is corrupt" in text and str(data_copy / name) in text
+    assert f"git checkout -- data/{name}" in text
+    assert data.sha256(data.DATA_DIR / name) in text, "the expected checksum is shown"
+    if name == "digits.csv.gz":  # the lecture-facing loader says the same
+        with pytest.raises(ValueError, match=r"digits\.csv\.gz is corrupt.*git checkout"):
+            data.load_digits(data_dir=data_copy)
+
+
+@pytest.mark.parametrize("name", sorted(data.read_manifest()))
+def test_a_missing_shipped_file_is_named_with_how_to_restore_it(data_copy, name):
+    (data_copy / name).unlink()
+    with pytest.raises(FileNotFoundError) as err:
+        data.load(name, data_dir=data_copy)
+    text = str(err.value)
+    assert str(data_copy / name) in text and "missing" in text
+    assert f"git checkout -- data/{name}" in text
+
+
+def test_a_missing_manifest_is_named_with_how_to_restore_it(data_copy):
+    (data_copy / "MANIFEST").unlink()
+    with pytest.raises(FileNotFoundError) as err:
+        data.load_digits(data_dir=data_copy)
+    assert str(data_copy / "MANIFEST") in str(err.value)
+    assert "git checkout -- data/MANIFEST" in str(err.value)
+
+
+def test_a_malformed_manifest_line_is_named(data_copy):
+    manifest = data_copy / "MANIFEST"
+    manifest.write_text(manifest.read_text() + "not-a-checksum\tfile.npy\n")
+    with pytest.raises(ValueError, match=r"MANIFEST:4: expected 'sha256"):
+        data.read_manifest(data_copy)
+
+
+@pytest.mark.parametrize("call, word, err", [
+    (lambda: data.sha256(None), "path", TypeError), (lambda: data.sha256(3), "path", TypeError),
+    (lambda: data.sha256(""), "path", ValueError),
+    (lambda: data.read_manifest(data_dir=1.5), "data_dir", TypeError),
+    (lambda: data.load_digits(data_dir=["data"]), "data_dir", TypeError),
+    (lambda: data.load(7), "name", TypeError),
+])
+def test_loader_arguments_are_checked(call, word, err):
+    with pytest.raises(err, match=f"^{word} must"):
+        call()
