@@ -188,9 +188,10 @@ def grading_notebook(nb: dict, points: int | float | Mapping[str, float] = DEFAU
         if is_solution and checks:
             raise ValueError(f"cell {cell_id} holds both a solution and a check; nbgrader needs "
                              f"them in two cells")
-        if BEGIN in src and not is_solution:
-            raise ValueError(f"{cell['cell_type']} cell {cell_id} mentions {BEGIN!r}: "
-                             f"nbgrader would treat it as a solution")
+        if ("BEGIN SOLUTION" in src and not is_solution) or "BEGIN HIDDEN TESTS" in src:
+            raise ValueError(f"{cell['cell_type']} cell {cell_id} mentions one of nbgrader's "
+                             f"markers (BEGIN SOLUTION, BEGIN HIDDEN TESTS) outside a solution "
+                             f"cell; nbgrader would refuse it")
         if is_solution:
             if src.count(BEGIN) != src.count(END):
                 raise ValueError(f"cell {cell_id}: unbalanced {BEGIN!r} / {END!r} markers")

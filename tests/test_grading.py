@@ -153,6 +153,9 @@ def test_bad_arguments_are_refused(tmp_path):
                                      "    # END SOLUTION\nEX.check(f)")
     with pytest.raises(ValueError, match="two cells"):
         grading.grading_notebook({"cells": [both]})
+    for text in ("Mark your answer with BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+        with pytest.raises(ValueError, match="markers"):
+            grading.grading_notebook({"cells": [nbformat.v4.new_markdown_cell(text)]})
     with pytest.raises(ValueError, match="alone on its line"):
         grading.graded_check_source("print(EX.check(f))")
 
