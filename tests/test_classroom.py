@@ -80,6 +80,12 @@ def classroom(proxy, tmp_path_factory):
                    f"{result['load_before'][0]:.1f} before; class {result['class_wall_s']:.0f} s "
                    f"wall, whole test {result['total_wall_s']:.0f} s; the class used "
                    f"{result['class_cpu_s']:.0f} CPU-s (students' servers + hub + proxy)")
+        alone = [s for s in result["students_detail"] if "server_only_peak_rss_mb" in s]
+        if alone:
+            summary += (f"\nserver alone (second login, no kernel): peak RSS "
+                        f"{max(s['server_only_peak_rss_mb'] for s in alone):.0f} MiB, PSS "
+                        f"{max(s['server_only_peak_pss_mb'] for s in alone):.0f} MiB, start + "
+                        f"stop {max(s['server_start_stop_cpu_s'] for s in alone):.1f} CPU-s")
         (out / "loadtest.md").write_text(loadtest.table(result) + "\n\n" + summary + "\n")
         print("\n" + loadtest.table(result) + "\n" + summary)
     return result

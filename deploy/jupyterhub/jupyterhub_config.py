@@ -59,8 +59,8 @@ c.Spawner.environment = {
     "OPENBLAS_NUM_THREADS": "1",
 }
 c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}" if COURSE_FOLDER else "/lab"
-# Instructors' nbgrader tools are not loaded in students' servers (formgrader alone costs
-# seconds of CPU at every server start).
+# nbgrader's instructor tools (formgrader, course list) are not for students: when nbgrader is
+# installed in the students' environment, their servers do not load them.
 c.Spawner.args = ["--ServerApp.jpserver_extensions="
                   "{'nbgrader.server_extensions.formgrader': False,"
                   " 'nbgrader.server_extensions.course_list': False}"]
@@ -70,8 +70,7 @@ c.Spawner.args = ["--ServerApp.jpserver_extensions="
 # the server (MEM_LIMIT / CPU_LIMIT variables, shown by jupyter-resource-usage if installed).
 c.Spawner.mem_limit = "1.25G"
 c.Spawner.cpu_limit = 1.0
-# Kernels idle for an hour are shut down inside each server; the hub side (whole servers idle
-# for an hour) is jupyterhub-idle-culler, enabled below when it is installed (TLJH has it).
+# Kernels idle for an hour are shut down inside each server (whole idle servers: see the end).
 c.Spawner.args += ["--MappingKernelManager.cull_idle_timeout=3600",
                    "--MappingKernelManager.cull_interval=300"]
 
@@ -83,16 +82,22 @@ c.JupyterHub.concurrent_spawn_limit = 30   # spawns in flight; the rest get "try
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
 
+# Servers idle for an hour are stopped by jupyterhub-idle-culler when it is installed in the
+# hub's environment (pip install jupyterhub-idle-culler); TLJH runs its own culler already.
+services = list(c.JupyterHub.services) if "services" in c.JupyterHub else []
+has_culler = any("idle_culler" in " ".join(map(str, svc.get("command", []))) for svc in services)
 try:
-    import jupyterhub_idle_culler  # noqa: F401  (pip install jupyterhub-idle-culler)
+    import jupyterhub_idle_culler  # noqa: F401
+    culler_installed = True
 except ImportError:
-    pass
-else:
-    c.JupyterHub.services = [{
+    culler_installed = False
+if culler_installed and not has_culler:
+    c.JupyterHub.services = services + [{
         "name": "idle-culler",
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", "--timeout=3600"],
     }]
-    c.JupyterHub.load_roles = [{
+    roles = list(c.JupyterHub.load_roles) if "load_roles" in c.JupyterHub else []
+    c.JupyterHub.load_roles = roles + [{
         "name": "idle-culler",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["idle-culler"],

@@ -515,6 +515,10 @@ def run(n_students: int = 10, run_dir: Path | None = None, chp: Path = CHP,
                 s["cpu_s"] = first["cpu"]
                 s["peak_procs"] = first["peak_procs"]
                 s["cpu_s_all_sessions"] = sum(m["cpu"] for m in mine)
+            if len(mine) > 1:  # the second login starts the server but no kernel
+                s["server_only_peak_rss_mb"] = mine[1]["peak_rss"] / MB
+                s["server_only_peak_pss_mb"] = mine[1]["peak_pss"] / MB
+                s["server_start_stop_cpu_s"] = mine[1]["cpu"]
         result["students_detail"] = students
         result["hub"] = {"peak_rss_mb": sampler.hub_stats["peak_rss"] / MB,
                          "cpu_s": sampler.hub_stats["cpu"],
@@ -541,7 +545,7 @@ def run(n_students: int = 10, run_dir: Path | None = None, chp: Path = CHP,
 def table(result: dict) -> str:
     """The measured figures as a markdown table (one row per student, then the hub)."""
     nan = float("nan")
-    rows = ["| student | peak RSS (MB) | peak PSS (MB) | peak USS (MB) | CPU, 1st login (s) "
+    rows = ["| student | peak RSS (MiB) | peak PSS (MiB) | peak USS (MiB) | CPU, 1st login (s) "
             "| CPU, both logins (s) | server start (s) | run lecture 01 (s) "
             "| login to logout (s) |", "|---|" + "---:|" * 8]
     for s in result["students_detail"]:
