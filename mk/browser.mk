@@ -21,3 +21,38 @@ browser-deps:  ## install Debian's chromium for the browser tests (apt; once)
 	  echo "  CHROMIUM=/usr/bin/chromium-browser make test"; \
 	  exit 1; \
 	fi
+
+# Live widgets on slides. jupyterlab-rise 0.43.1 (the latest release) shows a blank page with
+# ipywidgets 8 (its widget manager fails to load; upstream jupyterlab-contrib/rise#119), so the
+# deck is jupyterlab-slideshow: a presentation mode of JupyterLab's own notebook view, in which
+# widgets keep their kernel. It is installed for this target only (pinned, into build/), and
+# JupyterLab runs on a copy of the lecture in build/present-live/talk/, so notebooks/ stays clean.
+.PHONY: present-live present-live-deps
+PRESENT_DIR  := build/present-live
+PRESENT_SITE := $(PRESENT_DIR)/site
+PRESENT_PKGS := jupyterlab-slideshow==0.3.4 jupyterlab-fonts==3.0.0
+NB ?= 01
+PRESENT_TALK ?= $(PRESENT_DIR)/talk
+
+$(PRESENT_SITE)/.installed: mk/browser.mk | $(VENV)/.base-installed
+	rm -rf $(PRESENT_SITE)
+	$(PIP) install --quiet --no-deps --target $(PRESENT_SITE) $(PRESENT_PKGS)
+	touch $@
+
+present-live-deps: $(VENV)/.base-installed $(PRESENT_SITE)/.installed  ## install the slideshow extension for make present-live (once)
+
+present-live: present-live-deps  ## present lecture NB (e.g. NB=01) as live slides in JupyterLab (widgets work)
+	@nb="$(NB)"; [ -f "$$nb" ] || nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
+	if [ -z "$$nb" ] || [ ! -f "$$nb" ]; then \
+	  echo "present-live: no notebook matches NB=$(NB) (e.g. make present-live NB=01)"; exit 2; fi; \
+	talk=$(PRESENT_TALK); settings=$(PRESENT_DIR)/settings/@jupyterlab; \
+	mkdir -p $$talk $$settings/apputils-extension $$settings/notebook-extension && cp "$$nb" $$talk/ && \
+	echo '{"fetchNews": "false", "checkForUpdates": false}' > $$settings/apputils-extension/notification.jupyterlab-settings && \
+	echo '{"windowingMode": "none"}' > $$settings/notebook-extension/tracker.jupyterlab-settings && \
+	echo "present-live: JupyterLab opens a copy, $$talk/$$(basename $$nb). To present:" && \
+	echo "  1. Run > Run All Cells, and wait until the kernel is idle (the widgets need it);" && \
+	echo "  2. click the title cell, then the 'deck' button at the right of the notebook's toolbar;" && \
+	echo "  3. move through the slides with the arrows at the bottom right; 'deck' again ends it." && \
+	JUPYTER_PATH=$(CURDIR)/$(PRESENT_SITE)/share/jupyter \
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(PRESENT_DIR)/settings \
+	$(PY) -m jupyter lab $(ROOT_ARGS) --ServerApp.root_dir=$$talk $(LAB_ARGS) $$talk/$$(basename $$nb)
