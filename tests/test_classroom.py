@@ -55,7 +55,8 @@ def proxy() -> Path:
         missing = [tool for tool in ("npm", "node", "make") if shutil.which(tool) is None]
         if missing:
             msg = (f"the classroom load test needs configurable-http-proxy from npm, and "
-                   f"{', '.join(missing)} is missing (install Node.js + npm, then "
+                   f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing "
+                   f"(install Node.js + npm, then "
                    f"`make classroom-proxy`)")
             if _required():
                 pytest.fail(msg + " [REQUIRE_BROWSER=1 or CI=true: not skipped]")

@@ -457,7 +457,7 @@ def _student(hub: Hub, name: str, other: str | None, password: str, solution: st
         return out
     try:
         out["second"] = _second_session(st, spawn_timeout)
-        # a student's token cannot see another student (nor start, stop or open their server)
+        # a student's token cannot even see another student
         st.login()
         if other is not None:
             out["other_user_status"] = st.hub_api("GET", f"/users/{other}").status_code
