@@ -12,24 +12,15 @@
 - ISTA, FISTA and LISTA (:mod:`helpers.ebm.sparse`);
 - the exercises ``SHRINK``, ``F_INF``, ``ISTA_STEP``, ``HINGE`` (:mod:`helpers.ebm.exercises`)
   and the β widget ``playground`` (:mod:`helpers.ebm.interactive`).
+
+The modules that need torch (contrastive, sparse, regularised, exercises) load on first use.
 """
 
-from helpers.ebm.contrastive import (BOX, DATASETS, LOSSES, NEGATIVES, ContrastiveResult,
-                                     Denoiser, EnergyMLP, denoise, energy, hinge_pair_loss,
-                                     info_nce_loss, langevin_negatives, make_data,
-                                     square_square_loss, train_contrastive, train_denoiser,
-                                     uniform_negatives)
 from helpers.ebm.core import (N_Z, ellipse_data, ellipse_energy, ellipse_point, free_energy_beta,
                               free_energy_grad, free_energy_min, infer, logsumexp, z_grid)
-from helpers.ebm.exercises import F_INF, HINGE, ISTA_STEP, SHRINK
 from helpers.ebm.interactive import (BetaModel, BetaView, beta_view, draw_landscape,
                                      energy_on_grid, playground)
 from helpers.ebm.likelihood import gibbs_density, log_partition, ml_beta, ml_loss
-from helpers.ebm.regularised import (fit_dictionary, fit_kmeans, fit_pca, kmeans_energy,
-                                     pca_energy, sparse_coding_energy)
-from helpers.ebm.sparse import (LISTA, fista, ista, ista_step, lasso_objective, lipschitz,
-                                lista_codes, random_dictionary, soft_threshold, sparse_signals,
-                                train_lista)
 
 __all__ = [
     "BOX", "DATASETS", "LOSSES", "NEGATIVES", "ContrastiveResult", "Denoiser", "EnergyMLP",
@@ -43,3 +34,33 @@ __all__ = [
     "ista_step", "lasso_objective", "lipschitz", "lista_codes", "random_dictionary",
     "soft_threshold", "sparse_signals", "train_lista",
 ]
+
+# Loaded on first use: these modules need torch (~3 s to import), so the opening of the lecture
+# (the ellipse, free energies, the β widget) runs without it.
+_LAZY = {
+    "contrastive": ("BOX", "DATASETS", "LOSSES", "NEGATIVES", "ContrastiveResult", "Denoiser",
+                    "EnergyMLP", "denoise", "energy", "hinge_pair_loss", "info_nce_loss",
+                    "langevin_negatives", "make_data", "square_square_loss", "train_contrastive",
+                    "train_denoiser", "uniform_negatives"),
+    "exercises": ("F_INF", "HINGE", "ISTA_STEP", "SHRINK"),
+    "regularised": ("fit_dictionary", "fit_kmeans", "fit_pca", "kmeans_energy", "pca_energy",
+                    "sparse_coding_energy"),  # (sparse coding uses sparse.fista)
+    "sparse": ("LISTA", "fista", "ista", "ista_step", "lasso_objective", "lipschitz",
+               "lista_codes", "random_dictionary", "soft_threshold", "sparse_signals",
+               "train_lista"),
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY:
+        return importlib.import_module(f"helpers.ebm.{name}")
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"helpers.ebm.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'helpers.ebm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
