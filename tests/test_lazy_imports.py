@@ -49,23 +49,56 @@ def test_setup_twice_before_torch_keeps_the_last_seed_only():
     assert out.split() == ["1", "True"]
 
 
-@pytest.mark.parametrize("module, lazy", [("uat", "train_grid")])
-def test_lecture_package_does_not_import_torch_until_training(module, lazy):
+@pytest.mark.parametrize("module, early, lazy", [
+    ("uat", "hinge_interpolant, uat.modulus_of_continuity", "train_grid"),
+    ("ebm", "free_energy_beta, ebm.playground, ebm.ml_loss, ebm.draw_landscape", "train_contrastive"),
+])
+def test_lecture_opening_does_not_import_torch(module, early, lazy):
+    # `early`: what the lecture's first sections use; `lazy`: the first thing that needs torch
     out = _run(
         "import sys\n"
         f"from helpers import plotting, {module}\n"
         "plotting.setup()\n"
-        "print('torch' in sys.modules, 'ipywidgets' in sys.modules)\n"
+        f"{module}.{early}\n"
+        "print('torch' in sys.modules)\n"
         f"getattr({module}, {lazy!r})\n"
         "print('torch' in sys.modules)\n")
-    assert out.split() == ["False", "False", "True"]
+    assert out.split() == ["False", "True"]
+
+
+def test_uat_opening_does_not_import_ipywidgets():
+    out = _run("import sys\nfrom helpers import uat\nprint('ipywidgets' in sys.modules)\n"
+               "uat.playground\nprint('ipywidgets' in sys.modules)\n")
+    assert out.split() == ["False", "True"]
 
 
 def test_lazy_names_are_the_real_ones():
-    from helpers import uat
+    from helpers import ebm, uat
+    from helpers.ebm import contrastive, exercises, regularised, sparse
     from helpers.uat import interactive, train
 
     assert uat.train_grid is train.train_grid and uat.playground is interactive.playground
-    assert set(uat.__all__) <= set(dir(uat))
-    with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        uat.nope  # noqa: B018
+    assert ebm.train_contrastive is contrastive.train_contrastive and ebm.LISTA is sparse.LISTA
+    assert ebm.F_INF is exercises.F_INF and ebm.fit_pca is regularised.fit_pca
+    for package in (uat, ebm):
+        assert set(package.__all__) <= set(dir(package))
+        assert all(getattr(package, name) is not None for name in package.__all__)
+        with pytest.raises(AttributeError, match="no attribute 'nope'"):
+            package.nope  # noqa: B018
+
+
+# Lectures whose opening sections do not need torch: their first code cell must not import it.
+NO_TORCH_AT_START = ["01_perceptron", "02_universal_approximation_1d", "04_convolution",
+                     "05_backprop", "08_energy_based_models"]
+
+
+@pytest.mark.parametrize("name", NO_TORCH_AT_START)
+def test_first_cell_of_notebook_does_not_import_torch(name):
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code").source
+    code = "\n".join(line for line in first.splitlines() if not line.startswith("%"))
+    out = _run("import matplotlib\nmatplotlib.use('agg')\n" + code +
+               "\nimport sys\nprint('torch' in sys.modules)\n")
+    assert out.splitlines()[-1] == "False"
