@@ -321,6 +321,8 @@ def topological_order(root: Tensor) -> list[Tensor]:
     An explicit stack replaces recursion: graphs far deeper than Python's recursion limit
     (about 1,000 nested calls) are fine.
     """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"root must be an autodiff Tensor, got {type(root).__name__}")
     order, seen, stack = [], set(), [(root, False)]
     while stack:
         node, inputs_done = stack.pop()

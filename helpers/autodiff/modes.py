@@ -45,8 +45,24 @@ def composition(n: int, depth: int, m: int, seed: int = 0) -> list[np.ndarray]:
         [rng.normal(size=(m, n)) / np.sqrt(n)]
 
 
+def _check_net(Ws, x) -> tuple[list[np.ndarray], np.ndarray]:
+    """``Ws`` a non-empty list of chained 2-D weight matrices and ``x`` fitting the first."""
+    if not isinstance(Ws, (list, tuple)):
+        raise TypeError(f"Ws must be a list of weight matrices, got {type(Ws).__name__}")
+    if not Ws:
+        raise ValueError("Ws must hold at least one weight matrix, got an empty list")
+    Ws = [validate.array(W, f"Ws[{i}]", ndim=2, min_size=1) for i, W in enumerate(Ws)]
+    x = validate.array(x, "x", shape=(Ws[0].shape[1],))
+    for i in range(1, len(Ws)):
+        if Ws[i].shape[1] != Ws[i - 1].shape[0]:
+            raise ValueError(f"Ws[{i}] must have {Ws[i - 1].shape[0]} columns (the rows of "
+                             f"Ws[{i - 1}]), got shape {Ws[i].shape}")
+    return Ws, x
+
+
 def evaluate(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """``f(x) (m,)`` and the derivatives ``tanh′(z_k) (n,)`` of every layer."""
+    Ws, x = _check_net(Ws, x)
     h, slopes = np.asarray(x, dtype=float), []
     for W in Ws[:-1]:
         h = np.tanh(W @ h)
@@ -56,6 +72,7 @@ def evaluate(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, list[np.n
 
 def jacobian_forward(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, int]:
     """``J (m, n)`` by forward mode (all n JVPs at once) and its multiply–add count."""
+    Ws, x = _check_net(Ws, x)
     _, slopes = evaluate(Ws, x)
     count = Counter()
     T = np.eye(Ws[0].shape[1])  # (n, n): column j is the tangent of input direction e_j
@@ -66,6 +83,7 @@ def jacobian_forward(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, i
 
 def jacobian_reverse(Ws: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, int]:
     """``J (m, n)`` by reverse mode (all m VJPs at once) and its multiply–add count."""
+    Ws, x = _check_net(Ws, x)
     _, slopes = evaluate(Ws, x)
     count = Counter()
     C = count.matmul(np.eye(Ws[-1].shape[0]), Ws[-1])  # (m, n): row i is the cotangent of e_i

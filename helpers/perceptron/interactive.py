@@ -191,6 +191,10 @@ def stepper_view(result: PerceptronResult, X, y, k: int, box: Box,
     if k == 0:
         return StepView(0, view, None, None, "Start: w = 0 and b = 0, so every point scores 0 "
                         "and is predicted +1: the orange points are mistakes.")
+    if not isinstance(result, PerceptronResult):
+        raise TypeError(f"result must be a PerceptronResult (from perceptron.train), got "
+                        f"{type(result).__name__}")
+    k = validate.integer(k, "k")
     prev = result.updates[k - 2] if k > 1 else (np.zeros(2), 0.0)
     i = result.updated_points[k - 1]
     sign = "+" if y[i] > 0 else "−"
