@@ -102,3 +102,17 @@ def test_make_test_fast_path_does_not_reinstall():
     dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     assert "pip" not in dry.stdout and "venv" not in dry.stdout.replace(".venv/bin/python", "")
+
+
+def test_binder_environment_is_environment_yml_without_the_local_install():
+    """repo2docker builds binder/environment.yml before it copies the repository, so that file
+    cannot `pip install -e .`; binder/postBuild installs the course afterwards."""
+    def lines(path):
+        return [ln for ln in (ROOT / path).read_text().splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#")]
+
+    root, binder = lines("environment.yml"), lines("binder/environment.yml")
+    assert [ln for ln in root if ln.strip() != "- -e ."] == binder
+    assert "- -e ." in [ln.strip() for ln in root], "conda users get the course from environment.yml"
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post and os.access(ROOT / "binder" / "postBuild", os.X_OK)
