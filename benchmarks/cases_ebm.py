@@ -1,7 +1,7 @@
 """Widget updates of lecture 08 (energy-based models), timed by benchmarks/widget_latency.py.
 
 Each case moves the β slider of :func:`helpers.ebm.playground` (log scale, 0.01 … 1000; this
-recomputes F_β on the grid, the cut and six inference paths) and then draws the canvas.
+recomputes F_β on the grid, the cut and six inference paths) and the benchmark finishes the frame.
 """
 
 from functools import lru_cache
@@ -19,7 +19,6 @@ def _playground():
 def beta_slider(i: int) -> None:
     ui = _playground()
     ui.controls["beta"].value = float(10 ** (-2 + 5 * ((7 * i) % 41) / 40))  # 0.01 … 1000
-    ui.canvas.draw()
 
 
 CASES = {"beta slider": beta_slider}

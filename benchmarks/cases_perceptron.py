@@ -1,7 +1,7 @@
 """Widget updates of lecture 01 (the perceptron), timed by benchmarks/widget_latency.py.
 
 Each case moves one slider of a widget (which runs the pure update and updates the artists)
-and then draws the canvas, as the browser would see it.
+and the benchmark finishes the frame as the browser would see it.
 """
 
 from functools import lru_cache
@@ -21,7 +21,6 @@ def _stepper():
 
 def _move(ui, name, value):
     ui.controls[name].value = value
-    ui.canvas.draw()
 
 
 def geometry_angle(i: int) -> None:

@@ -4,7 +4,8 @@ benchmarks/widget_latency.py (target p95 < 100 ms).
 Each case does what one click or control change does in the notebook (train and/or reset,
 compute the frame, send it to the browser's live view as bytes). The browser paints it (not
 timed here: see benchmarks/bench_frames.py for frames delivered over the Jupyter protocol).
-``static figure`` times the matplotlib snapshot of the same state (``ui.snapshot()`` + draw).
+``static figure`` times the matplotlib snapshot of the same state (``ui.snapshot()`` + draw):
+the picture stored with the notebook when the widget is displayed, not a live frame (NOT_LIVE).
 """
 
 import matplotlib as mpl
@@ -63,6 +64,8 @@ def static_figure(i: int) -> None:
     with mpl.rc_context(plotting.STYLE):
         ui.snapshot().canvas.draw()
 
+
+NOT_LIVE = {"step + static matplotlib snapshot"}
 
 CASES = {
     "step button (circles, 2x4 tanh)": step_default,

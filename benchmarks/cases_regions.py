@@ -4,7 +4,7 @@ benchmarks/widget_latency.py (target p95 < 100 ms).
 Each overlay case loads the weights the playground had after epoch ``i % 20`` of a recorded
 training run (so every iteration shows a different net), then does what a redraw does: the
 playground's frame for the live view, the exact region count and polygons, the count history,
-and draws the history canvas (in the state a browser puts it in: ``syncing_data_url = False``).
+and the history canvas's frame (widget_latency.py connects canvases as a browser does).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def _recorded(name: str, **kwargs):
     if name not in _state:
         with mpl.rc_context(plotting.STYLE):
             w = regions.playground(**kwargs)
-        w.overlay.canvas.syncing_data_url = False
         snapshots = []
         for _ in range(EPOCHS):
             snapshots.append(copy.deepcopy(w.playground.model.state_dict()))
@@ -40,7 +39,6 @@ def _redraw_at(name: str, i: int, **kwargs) -> None:
     w.playground.model.load_state_dict(snapshots[i % EPOCHS])
     w.playground.epoch = i % EPOCHS
     w.ui._send(None)  # a frame with overlay.update (exact regions, history)
-    w.overlay.canvas.draw()
 
 
 def overlay_default(i: int) -> None:
@@ -65,7 +63,6 @@ def train_step(i: int) -> None:
     if w.playground.diverged:
         w.ui.reset()
     w.ui.step_button.click()  # one epoch, then a quick frame and the exact one
-    w.overlay.canvas.draw()
 
 
 def play_frame(i: int) -> None:

@@ -1,7 +1,7 @@
 """Widget-update cases of lecture 02 (helpers.uat.interactive), timed by widget_latency.py.
 
 Each case moves one control of its own playground to a value that depends on the iteration i
-(the control's observer recomputes the state and updates the artists), then renders the canvas.
+(the control's observer recomputes the state and updates the artists); the benchmark finishes the frame.
 """
 
 from __future__ import annotations
@@ -24,38 +24,29 @@ def _playground(key: str, **values):
     return _PLAYGROUNDS[key]
 
 
-def _render(w) -> None:
-    w.canvas.draw()  # the ipympl canvas only marks itself stale in draw_idle: render for real
-
-
 def units_uniform(i: int) -> None:
     w = _playground("units_uniform", target="sin", placement="uniform")
     w.controls["units"].value = 1 + (7 * i) % uat.MAX_UNITS
-    _render(w)
 
 
 def units_adaptive(i: int) -> None:
     w = _playground("units_adaptive", target="bump", placement="adaptive")
     w.controls["units"].value = 1 + (7 * i) % uat.MAX_UNITS
-    _render(w)
 
 
 def hinges_shown(i: int) -> None:
     w = _playground("shown", target="abs", placement="random", units=uat.MAX_UNITS)
     w.controls["shown"].value = (5 * i) % (uat.MAX_UNITS + 1)
-    _render(w)
 
 
 def target(i: int) -> None:
     w = _playground("target", placement="adaptive", units=uat.MAX_UNITS)
     w.controls["target"].value = TARGET_NAMES[i % len(TARGET_NAMES)]
-    _render(w)
 
 
 def new_random_knots(i: int) -> None:
     w = _playground("reseed", target="sin", placement="random", units=32)
     w.controls["reseed"].click()
-    _render(w)
 
 
 CASES: dict[str, Callable[[int], None]] = {

@@ -138,3 +138,182 @@ def test_live_panel_draws_once_wires_every_control_and_keeps_what_tests_drive():
     assert seen == [(0, "x"), (2, "x"), (2, "y")]
     assert top.update is update and top.controls is c and top.canvas is canvas and top.fig is fig
     assert "demo" in top.children[0].value
+
+
+# -- blitted frames (widgets.Blitter) and the canvas's frame encoder ----------------------------
+def _connect(canvas):
+    """Do what JupyterLab does when it shows a canvas; return the list of frames it receives."""
+    frames = []
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    canvas.send_binary = frames.append
+    canvas.draw_idle = lambda: frames.append("draw requested")
+    return frames
+
+
+def _full_draw_pixels(fig):
+    """The figure as savefig renders it (every artist, no blitting), RGBA."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=fig.dpi)
+    w, h = fig.canvas.get_width_height(physical=True)
+    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
+
+
+def _frame_pixels(canvas):
+    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+
+
+def _off_pixels(canvas) -> int:
+    """Pixels of the last frame more than 8 levels away from a full draw of the same state."""
+    frame = _frame_pixels(canvas)
+    d = np.abs(frame.astype(int) - _full_draw_pixels(canvas.figure).astype(int)).max(axis=2)
+    return int((d > 8).sum())
+
+
+def _demo_figure():
+    """An image under grid lines, a moving line under a legend, a moving title."""
+    with mpl.rc_context(plotting.STYLE):
+        fig, canvas = widgets.figure(figsize=(4, 3))
+        ax = fig.add_subplot()
+        im = ax.imshow(np.zeros((8, 8)), extent=(0, 1, 0, 1), vmin=-1, vmax=1, cmap="RdBu_r")
+        line, = ax.plot([0, 1], [0, 1], lw=6, color="black", label="a thick line")
+        ax.legend(loc="center", framealpha=0.6, fontsize=14)
+        ax.grid(True, color="red", alpha=0.8)
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+    return fig, canvas, ax, im, line
+
+
+def _move(ax, im, line, t):
+    im.set_data(np.sin(t + np.arange(64).reshape(8, 8)))
+    line.set_data([0, 1], [t % 1, 1 - t % 1])
+    ax.set_title(f"t = {t:.2f}")
+
+
+def test_blitted_frames_equal_full_draws_in_z_order():
+    fig, canvas, ax, im, line = _demo_figure()
+    blit = widgets.Blitter(canvas, [im, line, ax.title])
+    frames = _connect(canvas)
+    for t in (0.1, 0.45, 0.8):
+        _move(ax, im, line, t)
+        blit()
+        # grid lines stay over the image, the legend over the line, as in a full draw
+        assert _off_pixels(canvas) == 0
+    assert blit.full_draws == 1 and blit.blits == 2
+    assert len(frames) == 3 and all(isinstance(f, bytes) for f in frames)
+
+
+def test_blitter_draws_in_full_after_invalidate_and_on_a_new_size():
+    fig, canvas, ax, im, line = _demo_figure()
+    blit = widgets.Blitter(canvas, [im, line, ax.title])
+    _connect(canvas)
+    blit()
+    ax.set_ylim(-1, 2)  # static content changed
+    blit.invalidate()
+    _move(ax, im, line, 0.3)
+    blit()
+    assert blit.full_draws == 2 and _off_pixels(canvas) == 0
+    fig.set_dpi(fig.dpi * 2)  # a HiDPI screen: the browser's device pixel ratio
+    _move(ax, im, line, 0.6)
+    blit()
+    assert blit.full_draws == 3 and _off_pixels(canvas) == 0
+
+
+def test_blitter_without_a_view_only_asks_for_a_draw():
+    fig, canvas, ax, im, line = _demo_figure()
+    blit = widgets.Blitter(canvas, [im, line])
+    asked = []
+    canvas.draw_idle = lambda: asked.append(1)
+    blit()  # ipympl still syncs the data url: no browser view yet
+    assert asked == [1] and blit.full_draws == 0 and blit.blits == 0
+
+
+def test_snapshot_after_blitting_shows_every_artist():
+    fig, canvas, ax, im, line = _demo_figure()
+    blit = widgets.Blitter(canvas, [im, line, ax.title])
+    _connect(canvas)
+    blit()
+    _move(ax, im, line, 0.7)
+    blit()
+    with_all = _full_draw_pixels(fig)
+    line.set_visible(False)
+    assert (np.abs(with_all.astype(int) - _full_draw_pixels(fig).astype(int)) > 8).any(), \
+        "the animated line is in a saved picture"
+    line.set_visible(True)
+    blit()
+    assert _off_pixels(canvas) == 0, "a savefig in between leaves the next frame right"
+
+
+def test_frame_encoder_sends_full_then_diff_png():
+    from io import BytesIO
+
+    from PIL import Image
+
+    fig, canvas, ax, im, line = _demo_figure()
+    blit = widgets.Blitter(canvas, [im, line])
+    frames = _connect(canvas)
+    blit()
+    first = np.asarray(Image.open(BytesIO(frames[0])))
+    assert np.array_equal(first, _frame_pixels(canvas)), "the first frame is the whole picture"
+    before = _frame_pixels(canvas)
+    _move(ax, im, line, 0.5)
+    blit()
+    diff = np.asarray(Image.open(BytesIO(frames[1])))
+    after = _frame_pixels(canvas)
+    changed = (before != after).any(axis=2)
+    assert changed.any() and not changed.all()
+    assert np.array_equal(diff[changed], after[changed])
+    assert not diff[~changed].any(), "unchanged pixels are sent as 0 (ipympl's diff mode)"
+
+
+def _widget_cases():
+    """Every matplotlib widget of the course, with three control changes each."""
+    from helpers import attention, autodiff, conv, ebm, perceptron, rnn, uat
+    from helpers.attention.models import TinyTransformer
+
+    def model():
+        torch.manual_seed(0)
+        return TinyTransformer(length=8).eval()
+
+    return {
+        "perceptron.playground": (perceptron.playground, [("b", 6.0), ("norm", 0.0), ("angle", 200)]),
+        "perceptron.stepper": (perceptron.stepper, [("k", 1), ("k", 3), ("k", 2)]),
+        "uat.playground": (uat.playground, [("units", 3), ("target", "abs"), ("shown", 1)]),
+        "conv.playground": (conv.playground, [("dx", 5), ("boundary", "zero"), ("kernel", "laplacian")]),
+        "conv.pooling_playground": (conv.pooling_playground, [("shift", 3), ("k", 3), ("shift", 15)]),
+        "rnn.jacobian_playground": (rnn.jacobian_playground, [("radius", 1.5), ("input_scale", 3.0),
+                                                              ("nonlinearity", "linear")]),
+        "rnn.cliff_playground": (rnn.cliff_playground, [("b0", -2.0), ("lr", 1.0), ("threshold", 0.01)]),
+        "attention.attention_viewer": (lambda: attention.attention_viewer(model()),
+                                       [("query", 5), ("text", "12345678"), ("text", "123")]),
+        "attention.query_key_playground": (attention.query_key_playground,
+                                           [("qx", -3.0), ("temperature", 0.05), ("qy", 3.0)]),
+        "autodiff.stepper": (autodiff.stepper, [("k", 3), ("k", 7), ("k", 1)]),
+        "autodiff.optimizer_playground": (autodiff.optimizer_playground,
+                                          [("lr", 3.0), ("x0", -3.0), ("surface", "saddle")]),
+        "ebm.playground": (ebm.playground, [("beta", 0.01), ("beta", 1000.0), ("beta", 3.0)]),
+    }
+
+
+@pytest.mark.parametrize("name", list(_widget_cases()))
+def test_every_widget_blits_frames_that_equal_a_full_draw(name):
+    """Each control change sends one finished frame at once (no draw request left to a
+    browser round trip), and that frame shows what a full draw of the same state shows."""
+    build, changes = _widget_cases()[name]
+    with mpl.rc_context(plotting.STYLE):
+        ui = build()
+        frames = _connect(ui.canvas)
+        ui.blitter()  # the view's first, full frame
+        for control, value in changes:
+            sent = len(frames)
+            ui.controls[control].value = value
+            new = frames[sent:]
+            assert new and all(isinstance(f, bytes) for f in new), (control, value, new)
+            assert _off_pixels(ui.canvas) == 0, (control, value)
+    assert ui.blitter.blits >= 1, "at least one change is blitted, not drawn in full"
+
+
+def test_blitter_rejects_artists_outside_axes():
+    fig, canvas, ax, im, line = _demo_figure()
+    with pytest.raises(ValueError, match="artists must belong to an Axes"):
+        widgets.Blitter(canvas, [im, fig.suptitle("no axes")])

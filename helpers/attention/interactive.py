@@ -97,12 +97,13 @@ def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0
                xticks=range(T), yticks=[0, 0.5, 1])
     warn = widgets.banner(ax_bar, f"type exactly {T} digits")
     shown = {"tokens": None}  # tick labels are redrawn only when the digits change
+    blit = widgets.Blitter(canvas, [im, row, *bars, ax.title, ax_bar.title, warn])
 
     def update(change=None) -> dict | None:
         x = parse_digits(c["text"].value, T)
         widgets.set_banner(warn, x is None)
         if x is None:
-            canvas.draw_idle()
+            blit()
             return None
         view = viewer_data(model, x, c["layer"].value, c["head"].value)
         w, q = view["weights"], c["query"].value
@@ -113,17 +114,20 @@ def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0
             ax.set_yticks(range(T), tokens)
             ax_bar.set_xticks(range(T), [f"{i}\n{t}" for i, t in enumerate(tokens)])
             shown["tokens"] = tokens
+            blit.invalidate()  # new tick labels: the next frame redraws the axes
         row.set_y(q - 0.5)
         for b, v in zip(bars, w[q]):
             b.set_height(v)
         ax.set_title(f"layer {c['layer'].value}, head {c['head'].value}")
         ax_bar.set_title(f"query {q} (token {tokens[q]}) → output "
                          f"{''.join(map(str, view['output']))}", fontsize=12)
-        canvas.draw_idle()
+        blit()
         return view
 
-    return widgets.live_panel(c, canvas, update, fig=fig,
-                              title="Attention of the trained transformer")
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="Attention of the trained transformer")
+    top.blitter = blit
+    return top
 
 
 # ----------------------------------------------------------------- 2-D queries and keys
@@ -156,6 +160,7 @@ def query_key_playground(size: float = 1.0) -> W.Widget:
     bars = ax_bar.bar(KEY_NAMES, np.zeros(len(KEYS)), color=colors)
     labels = [ax_bar.text(i, 0, "", ha="center", va="bottom", fontsize=11) for i in range(len(KEYS))]
     ax_bar.set(ylim=(0, 1.12), ylabel="weight softmax(q·k / τ)", yticks=[0, 0.5, 1])
+    blit = widgets.Blitter(canvas, [q_arrow, q_text, *bars, *labels, ax_bar.title])
 
     def update(change=None) -> np.ndarray:
         q = np.array([c["qx"].value, c["qy"].value])
@@ -169,8 +174,10 @@ def query_key_playground(size: float = 1.0) -> W.Widget:
             t.set_text(f"{v:.2f}")
         ax_bar.set_title(f"τ = {tau:.2f}: scores q·k = {np.array2string(KEYS @ q, precision=1)}",
                          fontsize=12)
-        canvas.draw_idle()
+        blit()
         return w
 
-    return widgets.live_panel(c, canvas, update, fig=fig,
-                              title="Drag the query; lower τ sharpens the softmax, raise it to flatten")
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="Drag the query; lower τ sharpens the softmax, raise it to flatten")
+    top.blitter = blit
+    return top

@@ -40,11 +40,14 @@ def stepper(expression: str | None = None) -> W.Widget:
     fig, canvas = widgets.figure(figsize=(9.0, 4.4))
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.84))
     state = {}
+    blit = widgets.Blitter(canvas)
 
     def load(change=None):
         ax.clear()
         state["trace"] = tr = trace(choose.value)
-        state["artists"] = draw_graph(ax, tr, k=0)
+        state["artists"] = art = draw_graph(ax, tr, k=0)
+        blit.set_artists([*art["nodes"], *art["edge_text"], art["title"],
+                          *(a for edge in art["edges"] for a in edge)])
         k_slider.value = 0
         k_slider.max = play.max = tr.n_steps
         update()
@@ -52,7 +55,7 @@ def stepper(expression: str | None = None) -> W.Widget:
     def update(change=None):
         tr = state["trace"]
         show_state(state["artists"], tr, stepper_state(tr, k_slider.value))
-        canvas.draw_idle()
+        blit()
 
     back.on_click(lambda _: setattr(k_slider, "value", max(k_slider.value - 1, 0)))
     forward.on_click(lambda _: setattr(k_slider, "value", min(k_slider.value + 1, k_slider.max)))
@@ -62,7 +65,7 @@ def stepper(expression: str | None = None) -> W.Widget:
     ui = widgets.panel([choose, k_slider, W.HBox([back, forward]), play], canvas,
                        title="Backprop, one step at a time: values forward, gradients backward")
     ui.controls = {"expression": choose, "k": k_slider, "play": play}
-    ui.canvas, ui.update, ui.state = canvas, update, state
+    ui.canvas, ui.update, ui.state, ui.blitter = canvas, update, state, blit
     return ui
 
 
@@ -74,6 +77,7 @@ DEFAULT_LR = {
     "saddle": {"SGD": 0.05, "Momentum": 0.01, "RMSprop": 0.02, "Adam": 0.05},
 }
 STEPS = 300
+LOSS_LIMITS = (1e-12, 1e6)  # the loss panel's y-range (log scale) on every surface
 
 
 def _hyper(optimizer: str, momentum: float) -> dict:
@@ -173,10 +177,14 @@ def optimizer_playground(surface: str = "quadratic valley", optimizer: str = "Mo
     art["loss"], = ax_loss.semilogy([], [], color=plotting.PALETTE["blue"])
     art["banner"] = widgets.banner(ax)
     ax.set(xlabel="θ₁", ylabel="θ₂")
-    ax_loss.set(xlabel="step", ylabel="loss − min (log)", title="loss", xlim=(0, STEPS))
+    # fixed limits (a diverging loss leaves at the top): the axes need no redraw per update
+    ax_loss.set(xlabel="step", ylabel="loss − min (log)", title="loss", xlim=(0, STEPS),
+                ylim=LOSS_LIMITS)
     ax_loss.yaxis.set_major_locator(LogLocator(numticks=4))
     ax_loss.yaxis.set_minor_locator(NullLocator())  # fewer tick labels: a faster redraw
     current = {"surface": None}
+    blit = widgets.Blitter(canvas, [art["path"], art["start"], art["loss"], art["banner"],
+                                    ax.title])
 
     def update(change=None):
         name = c["surface"].value
@@ -186,17 +194,16 @@ def optimizer_playground(surface: str = "quadratic valley", optimizer: str = "Mo
             _background(ax, s, art["image"])
             ax.set(xlim=s.box[:2], ylim=s.box[2:])
             art["minima"].set_data(*np.array(s.minima).T)
+            blit.invalidate()
         v = optimizer_view(name, c["optimizer"].value, c["lr"].value, c["momentum"].value,
                            (c["x0"].value, c["y0"].value))
         art["path"].set_data(*v.path.T)
         art["start"].set_data([v.path[0, 0]], [v.path[0, 1]])
         gap = v.loss - s.f_min
         art["loss"].set_data(np.arange(len(gap)), np.maximum(gap, 1e-12))
-        finite = gap[np.isfinite(gap)]
-        ax_loss.set_ylim(max(finite.min() / 3, 1e-12), max(finite.max() * 3, 1e-10))
         ax.set_title(v.title, fontsize=11)
         widgets.set_banner(art["banner"], bool(v.message), v.message)
-        canvas.draw_idle()
+        blit()
 
     def new_surface(change):
         s, opt = SURFACES[c["surface"].value], c["optimizer"].value
@@ -211,5 +218,6 @@ def optimizer_playground(surface: str = "quadratic valley", optimizer: str = "Mo
     c["optimizer"].observe(new_optimizer, "value")
     ui = widgets.live_panel(c, canvas, update, fig=fig,
                             title="Optimisers on 2-D loss surfaces (★ minimum, ○ start)")
-    ui.artists = art
+    ui.artists, ui.blitter = art, blit
     return ui
+

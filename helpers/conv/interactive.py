@@ -82,6 +82,8 @@ def playground(size: float = 1.0) -> W.Widget:
     taps = [axes[1].text(q, p, "", ha="center", va="center", fontsize=11)
             for p in range(3) for q in range(3)]
     warn = widgets.banner(axes[2], "non-finite output")
+    colorbars = [im.colorbar.ax.yaxis for im in ims if im.colorbar is not None]  # follow clim
+    blit = widgets.Blitter(canvas, ims + taps + [ax.title for ax in axes] + [warn] + colorbars)
 
     def update(change=None) -> dict:
         f, h = sigs[c["signal"].value], KERNELS[c["kernel"].value]
@@ -103,11 +105,13 @@ def playground(size: float = 1.0) -> W.Widget:
         axes[2].set_title(f"output φ(S f), φ = {c['operation'].value[:4]}.", fontsize=12)
         axes[3].set_title(f"φ(S f) − S φ(f): max {view['max_diff']:.2g}", fontsize=12)
         widgets.set_banner(warn, widgets.is_diverged(view["output"]))
-        canvas.draw_idle()
+        blit()
         return view
 
-    return widgets.live_panel(c, canvas, update, fig=fig,
-                              title="Shift the input: a convolution's output shifts with it")
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="Shift the input: a convolution's output shifts with it")
+    top.blitter = blit
+    return top
 
 
 def toy_signal(n: int = 16) -> np.ndarray:
@@ -146,6 +150,7 @@ def pooling_playground(size: float = 1.0) -> W.Widget:
     ax_dev.legend(loc="upper center", ncols=2, fontsize=11)
     for a in (ax, ax_dev):  # few ticks: tick labels are half of the drawing time
         a.set(xticks=range(0, 16, 4), yticks=[0, 0.5, 1])
+    blit = widgets.Blitter(canvas, [line_in, line_max, line_blur, dev_max, dev_blur, marker])
 
     def update(change=None) -> dict:
         x, s, k = sigs[c["signal"].value], c["shift"].value, c["k"].value
@@ -159,8 +164,10 @@ def pooling_playground(size: float = 1.0) -> W.Widget:
         dev_max.set_data(shifts, shift_deviation(lambda v: max_pool1d(v, k), x))
         dev_blur.set_data(shifts, shift_deviation(lambda v: blur_pool1d(v, k), x))
         marker.set_xdata([s, s])
-        canvas.draw_idle()
+        blit()
         return view
 
-    return widgets.live_panel(c, canvas, update, fig=fig,
-                              title="Max-pooling vs antialiased pooling under shifts")
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="Max-pooling vs antialiased pooling under shifts")
+    top.blitter = blit
+    return top

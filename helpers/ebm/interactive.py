@@ -144,7 +144,7 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
     lines = [ax.plot(*p.T, color="white", lw=1.3)[0] for p in np.moveaxis(v.paths, 1, 0)]
     ends = ax.scatter(*v.paths[-1].T, s=30, color=plotting.PALETTE["sky"], zorder=4,
                       label="end of inference")
-    ax2.plot(model.xs, model.F_inf_cut, "--", color="black", label="$F_∞$")
+    f_inf, = ax2.plot(model.xs, model.F_inf_cut, "--", color="black", label="$F_∞$")
     bound, = ax2.plot(model.xs, model.F_inf_cut - np.log(2 * np.pi) / beta, ":",
                       color=plotting.PALETTE["green"], label="$F_∞ − \\log(2π)/β$")
     cut, = ax2.plot(model.xs, v.cut, color=plotting.PALETTE["blue"], label="$F_β$")
@@ -154,6 +154,9 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
         a.xaxis.set_major_locator(MaxNLocator(4))
         a.yaxis.set_major_locator(MaxNLocator(4))
     banner = widgets.banner(ax, "")
+    # the cut's y-axis moves with β: it is redrawn with the curves, the rest stays drawn
+    blit = widgets.Blitter(canvas, [im, ax.title, *lines, ends, cut, bound, f_inf, banner,
+                                    ax2.yaxis])
 
     def update(b: float) -> BetaView:
         view = beta_view(model, b)
@@ -171,7 +174,7 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
         finite = finite[np.isfinite(finite)]
         ax2.set_ylim(min(finite.min(), 0.0) - 0.1, max(finite.max(), 1.0) + 0.1)
         widgets.set_banner(banner, bool(view.message), view.message)
-        canvas.draw_idle()
+        blit()
         return view
 
     update(beta)
@@ -183,4 +186,5 @@ def playground(beta: float = 1.0, r1: float = 1.0, r2: float = 0.5) -> W.Widget:
                        canvas, title="Free energy F_β of the ellipse: slide β (log scale)")
     ui.controls, ui.canvas, ui.model, ui.update, ui.artists = ({"beta": slider}, canvas, model,
                                                                 update, {"image": im, "cut": cut})
+    ui.blitter = blit
     return ui

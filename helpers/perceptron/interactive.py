@@ -141,6 +141,12 @@ def show_view(art: dict, view: GeometryView) -> None:
     widgets.set_banner(art["banner"], bool(view.message), view.message)
 
 
+def moving_artists(art: dict) -> list:
+    """The artists of :func:`draw_perceptron` that :func:`show_view` changes (for blitting)."""
+    return [art[k] for k in ("image", "wrong", "line", "dist", "arrow", "w_text", "banner")] + [
+        art["ax"].title]
+
+
 def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float = 0.5,
                box: Box | None = None) -> W.Widget:
     """Widget: sliders for the angle and norm of ``w`` and for ``b``; the figure shows the line,
@@ -157,16 +163,17 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
     ax = fig.add_axes((0.09, 0.11, 0.55, 0.74))
     w0 = geometry_view(angle, norm, b, X, y, box).w
     art = draw_perceptron(ax, X, y, w0, b, box)
+    blit = widgets.Blitter(canvas, moving_artists(art))  # axes, ticks and legend stay drawn
 
     def redraw(change=None):
         c = {k: s.value for k, s in controls.items()}
         show_view(art, geometry_view(c["angle"], c["norm"], c["b"], X, y, box))
-        canvas.draw_idle()
+        blit()
 
     widgets.on_change(controls.values(), redraw)
     ui = widgets.panel(list(controls.values()), canvas,
                        title="Move w and b: the arrow w stays normal to the line")
-    ui.controls, ui.canvas, ui.artists = controls, canvas, art
+    ui.controls, ui.canvas, ui.artists, ui.blitter = controls, canvas, art, blit
     return ui
 
 
@@ -184,6 +191,10 @@ class StepView:
 def stepper_view(result: PerceptronResult, X, y, k: int, box: Box,
                  resolution: int = 80) -> StepView:
     """Pure update of the stepper: the state after update ``k`` (clipped to 0 … num_updates)."""
+    if not isinstance(result, PerceptronResult):
+        raise TypeError(f"result must be a PerceptronResult (from perceptron.train), got "
+                        f"{type(result).__name__}")
+    k = validate.integer(k, "k")
     K = result.num_updates
     k = int(min(max(k, 0), K))
     w, b = result.updates[k - 1] if k else (np.zeros(2), 0.0)
@@ -191,10 +202,6 @@ def stepper_view(result: PerceptronResult, X, y, k: int, box: Box,
     if k == 0:
         return StepView(0, view, None, None, "Start: w = 0 and b = 0, so every point scores 0 "
                         "and is predicted +1: the orange points are mistakes.")
-    if not isinstance(result, PerceptronResult):
-        raise TypeError(f"result must be a PerceptronResult (from perceptron.train), got "
-                        f"{type(result).__name__}")
-    k = validate.integer(k, "k")
     prev = result.updates[k - 2] if k > 1 else (np.zeros(2), 0.0)
     i = result.updated_points[k - 1]
     sign = "+" if y[i] > 0 else "−"
@@ -228,6 +235,7 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     ring = ax.scatter(np.empty(0), np.empty(0), s=420, facecolors="none", zorder=4,
                       edgecolors=plotting.PALETTE["green"], linewidths=3, label="updated on")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    blit = widgets.Blitter(canvas, moving_artists(art) + [prev, ring])
 
     def redraw(change=None):
         v = stepper_view(result, X, y, k_slider.value, box)
@@ -235,12 +243,13 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
         prev.set_data(*(v.previous.T if v.previous is not None else ([], [])))
         ring.set_offsets(X[[v.point]] if v.point is not None else np.empty((0, 2)))
         label.value = v.text
-        canvas.draw_idle()
+        blit()
 
     widgets.on_change([k_slider], redraw)
     redraw()
     ui = widgets.panel([k_slider, play, label], canvas,
                        title="Rosenblatt's rule, one mistake at a time")
     ui.controls, ui.canvas, ui.artists = {"k": k_slider, "play": play}, canvas, art
+    ui.blitter = blit
     ui.result = result
     return ui

@@ -70,6 +70,7 @@ def jacobian_playground(size: float = 1.0) -> W.Widget:
     ax.legend(loc="upper left")
     title = ax.set_title("")
     warn = widgets.banner(ax, "overflow")
+    blit = widgets.Blitter(canvas, [line, ref, title, warn])  # fixed limits: axes stay drawn
 
     def update(change=None) -> dict:
         view = jacobian_view(c["radius"].value, c["input_scale"].value, c["nonlinearity"].value)
@@ -79,11 +80,13 @@ def jacobian_playground(size: float = 1.0) -> W.Widget:
         title.set_text(f"ρ = {c['radius'].value:.2f}, ψ = {c['nonlinearity'].value}: "
                        f"‖∂h(T)/∂h(T−60)‖ = {view['norms'][-1]:.1e}")
         widgets.set_banner(warn, view["diverged"])
-        canvas.draw_idle()
+        blit()
         return view
 
-    return widgets.live_panel(c, canvas, update, fig=fig,
-                              title="How far back does the gradient reach?")
+    top = widgets.live_panel(c, canvas, update, fig=fig,
+                             title="How far back does the gradient reach?")
+    top.blitter = blit
+    return top
 
 
 # --------------------------------------------------------------------------- the cliff
@@ -149,6 +152,7 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
     title = ax.set_title("")
     note = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=10,
                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+    blit = widgets.Blitter(canvas, [plain, clipped, start, title, note])
 
     def update(change=None) -> dict:
         view = cliff_view(c["w0"].value, c["b0"].value, c["lr"].value, c["threshold"].value)
@@ -160,7 +164,7 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
         end = view["plain"][np.isfinite(view["plain"]).all(axis=1)][-1]
         inside = CLIFF_BOX[0] <= end[0] <= CLIFF_BOX[1] and CLIFF_BOX[2] <= end[1] <= CLIFF_BOX[3]
         note.set_text("" if inside else f"plain path thrown to\n(w, b) = ({end[0]:.3g}, {end[1]:.3g})")
-        canvas.draw_idle()
+        blit()
         return view
 
     def on_mouse(event):
@@ -172,5 +176,5 @@ def cliff_playground(size: float = 1.0) -> W.Widget:
     canvas.mpl_connect("motion_notify_event", on_mouse)  # drag: move with the button held
     top = widgets.live_panel(c, canvas, update, fig=fig,
                              title="Gradient descent on the cliff, with and without clipping")
-    top.on_mouse = on_mouse
+    top.on_mouse, top.blitter = on_mouse, blit
     return top

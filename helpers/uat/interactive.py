@@ -98,8 +98,25 @@ def draw_playground(fig, state: dict) -> dict:
     return art
 
 
-def update_playground(art: dict, state: dict) -> None:
-    """Move the artists of :func:`draw_playground` to a new state (no new artists)."""
+def _nice_up(v: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ ``v`` (> 0): limits that rarely change."""
+    k = 10.0 ** np.floor(np.log10(v))
+    return float(k * next(m for m in (1, 2, 2.5, 5, 10) if m * k >= v * (1 - 1e-12)))
+
+
+def _snap(lo: float, hi: float) -> tuple[float, float]:
+    """``(lo, hi)`` widened to multiples of a round step (a tenth of the span, rounded up)."""
+    step = _nice_up((hi - lo) / 10)
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def update_playground(art: dict, state: dict) -> bool:
+    """Move the artists of :func:`draw_playground` to a new state (no new artists).
+
+    The y-limits depend on the target only (f̂ with very few units may leave the top axes:
+    the title gives its error) and the lower ones change only when the hinges outgrow them
+    or shrink below a third, so most updates leave axes, ticks and legends as they were (a
+    widget then redraws only the curves); returns True if a limit changed."""
     x, shown = state["x"], state["shown"]
     for key in ("f", "fhat", "partial"):
         art[key].set_data(x, state[key])
@@ -111,15 +128,28 @@ def update_playground(art: dict, state: dict) -> None:
     if last is not None:
         art["last"].set_data(x, state["hinges"][last])
     art["last"].set_visible(last is not None)
-    ys = np.concatenate([state["f"], state["fhat"]])
-    ys = ys[np.isfinite(ys)]
+    ys = state["f"][np.isfinite(state["f"])]
     lo, hi = (ys.min(), ys.max()) if ys.size else (-1.0, 1.0)
-    art["top"].set_ylim(lo - 0.15 * (hi - lo + 0.1), hi + 0.15 * (hi - lo + 0.1))
+    top = _snap(lo - 0.15 * (hi - lo + 0.1), hi + 0.15 * (hi - lo + 0.1))
     h = h[np.isfinite(h)]
-    span = float(np.clip(np.max(np.abs(h), initial=0.0), 0.5, 5 * (hi - lo + 0.1)))
-    art["bottom"].set_ylim(-1.1 * span, 1.1 * span)
+    need = 1.1 * float(np.clip(np.max(np.abs(h), initial=0.0), 0.5, 5 * (hi - lo + 0.1)))
+    span = art["bottom"].get_ylim()[1]
+    if not (need <= span <= 3 * need):  # outgrown, or far too roomy: a new round limit
+        span = _nice_up(need)
+    bottom = (-span, span)
+    changed = (art["top"].get_ylim() != top) or (art["bottom"].get_ylim() != bottom)
+    if changed:
+        art["top"].set_ylim(*top)
+        art["bottom"].set_ylim(*bottom)
     art["top"].set_title(state["title"], fontsize=12)
     widgets.set_banner(art["banner"], state["diverged"])
+    return changed
+
+
+def moving_artists(art: dict) -> list:
+    """The artists that :func:`update_playground` changes, besides the limits (for blitting)."""
+    return [art[k] for k in ("f", "fhat", "partial", "knots", "hinges", "last", "banner")] + [
+        art["top"].title]
 
 
 def playground():
@@ -147,6 +177,7 @@ def playground():
 
     fig, canvas = widgets.figure(figsize=(7.6, 4.8))
     art = draw_playground(fig, current())
+    blit = widgets.Blitter(canvas, moving_artists(art))
 
     def sync_k(change=None) -> None:
         """A new m: let k run up to m and show all hinges (k's own redraw is skipped)."""
@@ -160,8 +191,9 @@ def playground():
     def update(change=None) -> None:
         if memo["syncing"]:  # m's redraw follows and draws once
             return
-        update_playground(art, current())
-        canvas.draw_idle()
+        if update_playground(art, current()):
+            blit.invalidate()  # new limits: the next frame redraws the axes
+        blit()
 
     def new_seed(_button) -> None:
         memo["seed"] += 1
@@ -173,4 +205,5 @@ def playground():
     box = widgets.panel([target, units, shown, placement, reseed], canvas,
                         title="Build f̂ from hinges: move m and k, change the knots")
     box.controls, box.update, box.state, box.artists, box.canvas = controls, update, current, art, canvas
+    box.blitter = blit
     return box
