@@ -149,3 +149,25 @@ def test_a_notebook_runs_in_a_network_namespace_with_only_loopback(runs):
     errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
               if o["output_type"] == "error"]
     assert not errors, f"cells failed without network: {[e['ename'] for e in errors]}"
+
+
+def test_the_comparison_sees_a_changed_digit_and_ignores_addresses():
+    """The diff used above is real: one changed digit in a checked cell is reported."""
+    nb = json.loads((ROOT / "notebooks" / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+    before = checked_outputs(nb)
+    i = next(i for i, text in before.items() if re.search(r"\d", text))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    for out in code[i]["outputs"]:
+        if out["output_type"] == "stream":
+            text = "".join(out["text"])
+            out["text"] = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), text, count=1)
+            break
+        if out["output_type"] in ("execute_result", "display_data"):
+            text = "".join(out["data"]["text/plain"])
+            out["data"]["text/plain"] = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10),
+                                               text, count=1)
+            break
+    assert len(_diff(before, checked_outputs(nb), "changed")) == 1
+    cell = {"cell_type": "code", "source": f"# {CHECK}",
+            "outputs": [{"output_type": "stream", "text": "x at 0x7fab12\n"}]}
+    assert checked_outputs({"cells": [cell]}) == {0: "x at 0xADDRESS\n"}
