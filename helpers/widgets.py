@@ -109,6 +109,11 @@ def figure(figsize: tuple[float, float] = (6.4, 4.2), toolbar: bool = False, **k
 
 def banner(ax, text: str = DIVERGED_MESSAGE):
     """A hidden warning text in the middle of ``ax``; show it with :func:`set_banner`."""
+    from helpers import validate
+
+    validate.axes(ax, "ax")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
     return ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
                    fontsize=14, color="#D55E00", fontweight="bold", zorder=10, visible=False,
                    bbox=dict(boxstyle="round", facecolor="white", edgecolor="#D55E00"))
@@ -116,6 +121,11 @@ def banner(ax, text: str = DIVERGED_MESSAGE):
 
 def set_banner(text_artist, show: bool, text: str | None = None) -> None:
     """Show or hide a banner made by :func:`banner`, optionally changing its text."""
+    if not isinstance(text_artist, matplotlib.text.Text):
+        raise TypeError(f"text_artist must be a banner made by widgets.banner() (a matplotlib "
+                        f"Text), got {type(text_artist).__name__}")
+    if text is not None and not isinstance(text, str):
+        raise TypeError(f"text must be a str or None, got {type(text).__name__}")
     if text is not None:
         text_artist.set_text(text)
     text_artist.set_visible(bool(show))
@@ -346,6 +356,15 @@ def _crop_layer(rgba: np.ndarray):
 def slider(description: str, min: float, max: float, value: float, step: float | None = None,
            integer: bool = False, **kwargs):
     """A labelled slider with a width that fits a laptop screen."""
+    from helpers import validate
+
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a str, got {type(description).__name__}")
+    integer = validate.boolean(integer, "integer")
+    check = validate.integer if integer else validate.real
+    min, max, value = check(min, "min"), check(max, "max"), check(value, "value")
+    if step is not None:
+        step = check(step, "step", min=1) if integer else check(step, "step", min=0, min_open=True)
     cls = W.IntSlider if integer else W.FloatSlider
     step = step if step is not None else (1 if integer else (max - min) / 100)
     return cls(description=description, min=min, max=max, value=value, step=step,
