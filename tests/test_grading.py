@@ -26,6 +26,9 @@ import pytest
 from helpers import grading, perceptron
 from helpers.student import BEGIN, END, REVEAL_TAG, REVEAL_TEXT
 
+# nbgrader's own gradebook code trips SQLAlchemy's autoflush warnings when it reads scores
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LECTURE = "01_perceptron"
