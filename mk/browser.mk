@@ -33,6 +33,7 @@ PRESENT_SITE := $(PRESENT_DIR)/site
 PRESENT_PKGS := jupyterlab-slideshow==0.3.4 jupyterlab-fonts==3.0.0
 NB ?= 01
 PRESENT_TALK ?= $(PRESENT_DIR)/talk
+PRESENT_SETTINGS ?= $(PRESENT_DIR)/settings
 
 $(PRESENT_SITE)/.installed: mk/browser.mk | $(VENV)/.base-installed
 	rm -rf $(PRESENT_SITE)
@@ -45,14 +46,16 @@ present-live: present-live-deps  ## present lecture NB (e.g. NB=01) as live slid
 	@nb="$(NB)"; [ -f "$$nb" ] || nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
 	if [ -z "$$nb" ] || [ ! -f "$$nb" ]; then \
 	  echo "present-live: no notebook matches NB=$(NB) (e.g. make present-live NB=01)"; exit 2; fi; \
-	talk=$(PRESENT_TALK); settings=$(PRESENT_DIR)/settings/@jupyterlab; \
-	mkdir -p $$talk $$settings/apputils-extension $$settings/notebook-extension && cp "$$nb" $$talk/ && \
+	talk=$(PRESENT_TALK); settings=$(PRESENT_SETTINGS)/@jupyterlab; \
+	mkdir -p $$talk $$settings/apputils-extension $$settings/notebook-extension \
+	  $(PRESENT_SETTINGS)/jupyterlab-slideshow && cp "$$nb" $$talk/ && \
 	echo '{"fetchNews": "false", "checkForUpdates": false}' > $$settings/apputils-extension/notification.jupyterlab-settings && \
 	echo '{"windowingMode": "none"}' > $$settings/notebook-extension/tracker.jupyterlab-settings && \
+	echo '{"active": false}' > $(PRESENT_SETTINGS)/jupyterlab-slideshow/plugin.jupyterlab-settings && \
 	echo "present-live: JupyterLab opens a copy, $$talk/$$(basename $$nb). To present:" && \
 	echo "  1. Run > Run All Cells, and wait until the kernel is idle (the widgets need it);" && \
 	echo "  2. click the title cell, then the 'deck' button at the right of the notebook's toolbar;" && \
 	echo "  3. move through the slides with the arrows at the bottom right; 'deck' again ends it." && \
 	JUPYTER_PATH=$(CURDIR)/$(PRESENT_SITE)/share/jupyter \
-	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(PRESENT_DIR)/settings \
+	JUPYTERLAB_SETTINGS_DIR=$(abspath $(PRESENT_SETTINGS)) \
 	$(PY) -m jupyter lab $(ROOT_ARGS) --ServerApp.root_dir=$$talk $(LAB_ARGS) $$talk/$$(basename $$nb)

@@ -9,7 +9,9 @@ test clears the outputs, runs "Run All", waits for the kernel to finish, then as
 - no cell shows an error or a stderr output, and no "Error displaying widget";
 - every widget's controls are visible; moving one slider of each playground (a widget with a
   slider and a figure) changes the pixels of its figure (ipympl canvases, the playground's
-  anywidget canvas, images);
+  anywidget canvas, images); before and after, a live figure shows about as much as the
+  snapshot (a full matplotlib draw) stored with the widget, so a redraw that loses the
+  picture's background fails;
 - lecture 01's playground trains when "play" is pressed: the epoch counter it sends to the
   browser advances, and the picture changes;
 - no request left the machine.
@@ -319,8 +321,9 @@ def runner(chromium, lab, request):
 
 
 # -- checks ------------------------------------------------------------------------------------
-# A hash of the pixels of every visible <canvas> and <img> in an element (ipympl draws on a
-# canvas, the playground's anywidget too; images are drawn onto a canvas to be read).
+# For every visible <canvas> and <img> in an element (ipympl draws on a canvas, the playground's
+# anywidget too; images are drawn onto a canvas to be read): a hash of its pixels and its "ink",
+# the number of pixels that are neither transparent nor near-white.
 _JS_PIXELS = """(el) => {
   const out = [];
   for (const e of el.querySelectorAll('canvas, img')) {
@@ -334,21 +337,45 @@ _JS_PIXELS = """(el) => {
       else { const c = document.createElement('canvas'); c.width = w; c.height = h;
              const g = c.getContext('2d'); g.drawImage(e, 0, 0); data = g.getImageData(0, 0, w, h).data; }
     } catch (err) { out.push('unreadable ' + e.tagName); continue; }
-    let hash = 2166136261;
-    for (let i = 0; i < data.length; i += 4)
+    let hash = 2166136261, ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
       hash = Math.imul(hash ^ (data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24), 16777619);
-    out.push(e.tagName + ' ' + w + 'x' + h + ' ' + (hash >>> 0));
+      if (data[i + 3] > 20 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) ink++;
+    }
+    out.push([e.tagName + ' ' + w + 'x' + h + ' ' + (hash >>> 0), ink, w * h]);
   }
   return out;
 }"""
 
 
-def _figure_pixels(output) -> list[str]:
-    """A hash of the pixels of each visible figure (canvas or image) in a widget output."""
+def _figure_pixels(output) -> list[list]:
+    """``[description and pixel hash, ink]`` of each visible figure (canvas or image) in a
+    widget output."""
     return output.evaluate(_JS_PIXELS)
 
 
-def _settled_pixels(page, output, quiet: float = 0.5, timeout: float = 20) -> list[str]:
+def _ink(pixels: list[list]) -> int:
+    return sum(p[1] for p in pixels)
+
+
+def _ink_fraction(pixels: list[list]) -> float:
+    """The largest share of drawn pixels among the figures (a blank overlay canvas has 0)."""
+    return max((p[1] / p[2] for p in pixels if p[2]), default=0.0)
+
+
+# The share of drawn pixels of a stored PNG (the widget's snapshot: a full matplotlib draw).
+_JS_PNG_INK = """async (b64) => {
+  const img = new Image(); img.src = 'data:image/png;base64,' + b64; await img.decode();
+  const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, c.width, c.height).data; let ink = 0;
+  for (let i = 0; i < d.length; i += 4)
+    if (d[i + 3] > 20 && (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235)) ink++;
+  return ink / (c.width * c.height);
+}"""
+
+
+def _settled_pixels(page, output, quiet: float = 0.5, timeout: float = 20) -> list[list]:
     """The figures' pixels once two looks ``quiet`` seconds apart agree."""
     end = time.monotonic() + timeout
     last = _figure_pixels(output)
@@ -381,11 +408,32 @@ def _slider_label(slider) -> str:
     return label.inner_text().strip() if label.count() else "?"
 
 
-def _check_playground(page, output, where: str, problems: list[str]) -> None:
+def _check_like_snapshot(page, output, pixels, snapshot, where: str, when: str,
+                         problems) -> list[list]:
+    """The live figure must not show much less than the full draw stored with the widget
+    (a redraw that blits onto a blank background keeps only the changing artists). A figure
+    still on its way gets REDRAW_TIMEOUT seconds. Returns the pixels last seen."""
+    if snapshot is None or not pixels:
+        return pixels
+    stored = page.evaluate(_JS_PNG_INK, snapshot)
+    end = time.monotonic() + REDRAW_TIMEOUT
+    while _ink_fraction(pixels) < 0.5 * stored and time.monotonic() < end:
+        page.wait_for_timeout(500)
+        pixels = _figure_pixels(output)
+    live = _ink_fraction(pixels)
+    if live < 0.5 * stored:
+        problems.append(f"{where}: {when} the live figure shows much less than the widget's "
+                        f"stored snapshot ({live:.1%} of its pixels drawn, snapshot {stored:.1%})")
+    return pixels
+
+
+def _check_playground(page, output, where: str, problems: list[str], snapshot=None) -> None:
     sliders = output.locator(".widget-slider")
+    before = _settled_pixels(page, output) if sliders.count() or snapshot else []
+    before = _check_like_snapshot(page, output, before, snapshot, where, "after Run All",
+                                  problems)
     if not sliders.count():
         return  # not a playground (a progress bar, a viewer without a slider)
-    before = _settled_pixels(page, output)
     if not before:
         return  # no figure: nothing to redraw
     slider = sliders.first
@@ -400,6 +448,15 @@ def _check_playground(page, output, where: str, problems: list[str]) -> None:
     end = time.monotonic() + REDRAW_TIMEOUT
     while time.monotonic() < end:
         if _figure_pixels(output) != before:
+            # A redraw that loses most of the picture (e.g. blitting onto a blank background)
+            # is a broken figure, not a changed one.
+            after = _settled_pixels(page, output)
+            after = _check_like_snapshot(page, output, after, snapshot, where,
+                                         "after moving a slider", problems)
+            if _ink(after) < 0.3 * _ink(before):
+                problems.append(f"{where}: after moving slider {_slider_label(slider)!r} the "
+                                f"figure lost most of its content ({_ink(before)} -> "
+                                f"{_ink(after)} drawn pixels)")
             return
         page.wait_for_timeout(300)
     problems.append(f"{where}: moving slider {_slider_label(slider)!r} "
@@ -507,7 +564,9 @@ def test_notebook_in_jupyterlab(case, runner, artifacts_dir):
             if hidden:
                 problems.append(f"{where}: {len(hidden)} of {controls.count()} controls not visible")
             ta = time.monotonic()
-            _check_playground(page, output, where, problems)
+            snapshot = next((o["data"]["image/png"] for o in c["outputs"]
+                             if WIDGET_MIME in o.get("data", {}) and "image/png" in o["data"]), None)
+            _check_playground(page, output, where, problems, snapshot)
             tb = time.monotonic()
             if "playground.playground(" in c["source"]:
                 _check_play(slot, output, where, problems)
@@ -569,7 +628,8 @@ def test_present_live_slides_have_live_widgets(chromium, tmp_path, artifacts_dir
     log_path = tmp_path / "present-live.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(["make", "-s", "present-live", f"NB={talk}",
-                                 f"PRESENT_TALK={tmp_path / 'talk'}", f"LAB_ARGS={lab_args}"],
+                                 f"PRESENT_TALK={tmp_path / 'talk'}",
+                                 f"PRESENT_SETTINGS={tmp_path / 'settings'}", f"LAB_ARGS={lab_args}"],
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     base = f"http://127.0.0.1:{port}"
