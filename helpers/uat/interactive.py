@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.ticker import MaxNLocator
 
 from helpers import plotting, validate, widgets
 from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, hinge_features,
@@ -93,6 +94,8 @@ def draw_playground(fig, state: dict) -> dict:
     bottom.set_xlabel("$x$   (grey: outside the knots' interval)")
     bottom.set_ylabel(r"$c_j\,\mathrm{relu}(x - x_j)$")
     top.set_xlim(state["x"][0], state["x"][-1])
+    for ax in (top, bottom):  # few y tick labels: widgets redraw the y-axes with the curves
+        ax.yaxis.set_major_locator(MaxNLocator(4))
     art["banner"] = widgets.banner(top, "non-finite values")
     update_playground(art, state)
     return art
@@ -149,7 +152,7 @@ def update_playground(art: dict, state: dict) -> bool:
 def moving_artists(art: dict) -> list:
     """The artists that :func:`update_playground` changes, besides the limits (for blitting)."""
     return [art[k] for k in ("f", "fhat", "partial", "knots", "hinges", "last", "banner")] + [
-        art["top"].title]
+        art["top"].title, art["top"].yaxis, art["bottom"].yaxis]
 
 
 def playground():
@@ -191,8 +194,7 @@ def playground():
     def update(change=None) -> None:
         if memo["syncing"]:  # m's redraw follows and draws once
             return
-        if update_playground(art, current()):
-            blit.invalidate()  # new limits: the next frame redraws the axes
+        update_playground(art, current())  # the y-axes are redrawn with the curves
         blit()
 
     def new_seed(_button) -> None:
