@@ -24,6 +24,9 @@ HEATMAP_ALPHA = 0.7  # the heatmap over a white background
 
 def summary(pg: Playground, diverged: bool) -> str:
     """One line: epoch, last losses and accuracies ("—" once diverged)."""
+    if not isinstance(pg, Playground):
+        raise TypeError(f"pg must be a Playground, got {type(pg).__name__}")
+    diverged = validate.boolean(diverged, "diverged")
     train, test = pg.history["train"][-1], pg.history["test"][-1]
     if diverged:
         return f"epoch {pg.epoch}   loss: train {train:.3g}, test {test:.3g}   accuracy: —"

@@ -109,9 +109,17 @@ def train_memory(kind: str, T: int, seed: int = 0,
     return model, losses
 
 
+def _check_model(model, config) -> None:
+    if not isinstance(model, MemoryNet):
+        raise TypeError(f"model must be a MemoryNet, got {type(model).__name__}")
+    if not isinstance(config, MemoryConfig):
+        raise TypeError(f"config must be a MemoryConfig, got {type(config).__name__}")
+
+
 def accuracy(model: MemoryNet, T: int, n: int = 1000, seed: int = 999_999,
              config: MemoryConfig = MemoryConfig()) -> float:
     """Fraction of ``n`` fresh test sequences (seed ``seed``) whose first token the model recalls."""
+    _check_model(model, config)
     X, y = memory_task(T, n, seed, config.n_symbols, config.n_distractors)
     with torch.no_grad(), one_thread():
         return float((model(X).argmax(1) == y).float().mean())
@@ -121,6 +129,7 @@ def first_step_gradient(model: MemoryNet, T: int, n: int = 128, seed: int = 999_
                         config: MemoryConfig = MemoryConfig()) -> float:
     """The gradient reaching step 1: ``mean over sequences of ‖∂L/∂x⁽¹⁾‖`` (L the cross-entropy
     of each sequence), i.e. how strongly the loss at step T still depends on the first input."""
+    _check_model(model, config)
     X, y = memory_task(T, n, seed, config.n_symbols, config.n_distractors)
     X.requires_grad_(True)
     with one_thread():
