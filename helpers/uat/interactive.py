@@ -95,7 +95,7 @@ def draw_playground(fig, state: dict) -> dict:
     bottom.set_ylabel(r"$c_j\,\mathrm{relu}(x - x_j)$")
     top.set_xlim(state["x"][0], state["x"][-1])
     for ax in (top, bottom):  # few y tick labels: widgets redraw the y-axes with the curves
-        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
     art["banner"] = widgets.banner(top, "non-finite values")
     update_playground(art, state)
     return art
