@@ -11,6 +11,7 @@ import ipywidgets as W
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from helpers import data, plotting, validate, widgets
 from helpers.conv.core import BOUNDARIES, KERNELS, conv2d, correlate2d, imshow, shift
@@ -82,7 +83,10 @@ def playground(size: float = 1.0) -> W.Widget:
     taps = [axes[1].text(q, p, "", ha="center", va="center", fontsize=11)
             for p in range(3) for q in range(3)]
     warn = widgets.banner(axes[2], "non-finite output")
-    colorbars = [im.colorbar.ax.yaxis for im in ims if im.colorbar is not None]  # follow clim
+    colorbars = [im.colorbar for im in ims if im.colorbar is not None]
+    for cb in colorbars:  # three labels (−v, 0, v): they are redrawn with every frame
+        cb.locator = MaxNLocator(3, symmetric=True)
+    colorbars = [cb.ax.yaxis for cb in colorbars]  # they follow the clim
     blit = widgets.Blitter(canvas, ims + taps + [ax.title for ax in axes] + [warn] + colorbars)
 
     def update(change=None) -> dict:
