@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -273,19 +274,27 @@ def test_speaker_view_shows_current_and_next_slide_and_the_notes(decks, served, 
         speaker.wait_for_function(
             "(t) => document.querySelector('.speaker-controls-notes .value')"
             ".textContent.replace(/\\s+/g, ' ').includes(t)", arg=note[:60], timeout=60_000)
-        frames = {}
-        for name in ("current-slide", "upcoming-slide"):
-            frame = speaker.frame_locator(f"#{name} iframe")
-            frame.locator(".reveal .slides").wait_for(timeout=60_000)
-            frames[name] = speaker.locator(f"#{name} iframe").element_handle().content_frame()
-            frames[name].wait_for_function(
-                "() => window.Reveal && Reveal.isReady()", timeout=60_000)
-        index = "() => [...Reveal.getSlides()].indexOf(Reveal.getCurrentSlide())"
-        speaker.wait_for_function("() => true")  # let the frames settle on their slides
-        frames["current-slide"].wait_for_function(f"() => ({index})() === {target}",
-                                                  timeout=30_000)
-        frames["upcoming-slide"].wait_for_function(f"() => ({index})() === {target + 1}",
-                                                   timeout=30_000)
+        # the preview frames (re-created while the speaker view connects: look them up anew)
+        index = ("() => window.Reveal && Reveal.isReady() ? [[...Reveal.getSlides()]"
+                 ".indexOf(Reveal.getCurrentSlide()), Reveal.getIndices().f ?? -1] : null")
+
+        def shows(name, ok, timeout=60.0):
+            seen, end = None, time.monotonic() + timeout
+            while time.monotonic() < end:
+                el = speaker.query_selector(f"#{name} iframe")
+                frame = el.content_frame() if el else None
+                try:
+                    seen = frame.evaluate(index) if frame else None
+                except Exception:  # a frame being replaced
+                    seen = None
+                if seen and ok(*seen):
+                    return seen
+                time.sleep(0.5)
+            raise AssertionError(f"the speaker view's {name} shows {seen}")
+
+        shows("current-slide", lambda i, f: i == target)
+        # "upcoming" is the next step: the next slide, or this one with its next fragment shown
+        shows("upcoming-slide", lambda i, f: i == target + 1 or (i == target and f >= 0))
         speaker.screenshot(path=str(artifacts_dir / "slides_speaker_view.png"))
         speaker.close()
     finally:
