@@ -35,14 +35,17 @@ NB ?= 01
 PRESENT_TALK ?= $(PRESENT_DIR)/talk
 PRESENT_SETTINGS ?= $(PRESENT_DIR)/settings
 
-$(PRESENT_SITE)/.installed: mk/browser.mk | $(VENV)/.base-installed
+# The stamp names the pins, so changing them reinstalls. Only the existence of .venv is
+# required (order-only): the browser test runs this target and must not reinstall .venv.
+PRESENT_STAMP := $(PRESENT_SITE)/.installed-$(subst ==,-,$(subst $(eval) ,_,$(PRESENT_PKGS)))
+$(PRESENT_STAMP): | $(VENV)/.base-installed
 	rm -rf $(PRESENT_SITE)
 	$(PIP) install --quiet --no-deps --target $(PRESENT_SITE) $(PRESENT_PKGS)
 	touch $@
 
-present-live-deps: $(VENV)/.base-installed $(PRESENT_SITE)/.installed  ## install the slideshow extension for make present-live (once)
+present-live-deps: $(PRESENT_STAMP)  ## install the slideshow extension for make present-live (once)
 
-present-live: present-live-deps  ## present lecture NB (e.g. NB=01) as live slides in JupyterLab (widgets work)
+present-live: present-live-deps | $(VENV)/.base-installed  ## present lecture NB (e.g. NB=01) as live slides in JupyterLab (widgets work)
 	@nb="$(NB)"; [ -f "$$nb" ] || nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
 	if [ -z "$$nb" ] || [ ! -f "$$nb" ]; then \
 	  echo "present-live: no notebook matches NB=$(NB) (e.g. make present-live NB=01)"; exit 2; fi; \
