@@ -57,6 +57,10 @@ if "google.colab" in sys.modules:  # Colab shows ipympl/anywidget widgets with i
 
 
 def _project(pyproject: str | Path = PYPROJECT) -> dict:
+    # an int would be taken by open() as a file descriptor (and closed afterwards)
+    if not isinstance(pyproject, (str, Path)):
+        raise TypeError(f"pyproject must be a path (str or pathlib.Path), "
+                        f"got {type(pyproject).__name__}")
     with open(pyproject, "rb") as fh:
         return tomllib.load(fh)["project"]
 

@@ -60,8 +60,7 @@ autodiff.graph.stepper_state autodiff.modes.chain_madds autodiff.modes.predicted
 autodiff.modes.time_jacobians autodiff.softplus autodiff.torch_losses autodiff.train
 autodiff.unbroadcast book.build book.index_page book.launch_html book.lecture_title book.links
 book.play_html book.readme_badges book.slide_type book.stage book.stage_notebook checks.allclose
-colab.insert_into_file colab.is_setup_cell colab.pins colab.repository_url colab.setup_cell
-colab.setup_source conv.cnn.Adam conv.cnn.accuracy conv.cnn.receptive_field_by_gradient
+colab.insert_into_file colab.is_setup_cell conv.cnn.Adam conv.cnn.accuracy conv.cnn.receptive_field_by_gradient
 conv.field_masks conv.grid_shape conv.impulse_response conv.make_black_box conv.operator_matrix
 conv.playground conv.pooling_playground conv.receptive_field conv.receptive_fields
 conv.toy_signal conv.valid_output_shape ebm.beta_view ebm.energy ebm.langevin_negatives
