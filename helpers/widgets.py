@@ -5,9 +5,10 @@ Pattern used by every playground in the course::
     fig, canvas = widgets.figure(figsize=(6, 4))   # a Figure drawn on an ipympl canvas
     ax = fig.add_subplot()
     line, = ax.plot(x, y)                            # create the artists once ...
+    blit = widgets.Blitter(canvas, [line])           # ... mark the ones that change ...
     def redraw(change=None):
         line.set_ydata(update(slider.value))         # ... then only update their data
-        canvas.draw_idle()
+        blit()                                       # and redraw just them
     widgets.on_change([slider], redraw)             # throttled: at most one redraw per 50 ms
     return widgets.panel([slider], canvas)
 
