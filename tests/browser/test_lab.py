@@ -313,7 +313,7 @@ def lab(chromium, tmp_path_factory):
 @pytest.fixture(scope="module")
 def runner(chromium, lab, request):
     order = [item.callspec.params["case"] for item in request.session.items
-             if item.module is request.module and hasattr(item, "callspec")
+             if getattr(item, "module", None) is request.module and hasattr(item, "callspec")
              and "case" in item.callspec.params]
     r = Runner(chromium, lab, order)
     yield r
