@@ -262,6 +262,10 @@ class Blitter:
         cv.restore_region(self._background)
         self._compose()
         self.blits += 1
+        # Send the whole frame, not ipympl's "diff" image: a browser view that lost its picture
+        # (re-rendered output, a second view) would draw a diff over white and show only the
+        # changing artists (seen in JupyterLab on 06's cliff and 07's viewer).
+        cv._force_full = True
         cv.blit(cv.figure.bbox)
 
     # -- internals ----------------------------------------------------------------------------
