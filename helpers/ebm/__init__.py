@@ -16,6 +16,7 @@
 The modules that need torch (contrastive, sparse, regularised, exercises) load on first use.
 """
 
+from helpers._lazy import lazy_attributes
 from helpers.ebm.core import (N_Z, ellipse_data, ellipse_energy, ellipse_point, free_energy_beta,
                               free_energy_grad, free_energy_min, infer, logsumexp, z_grid)
 from helpers.ebm.interactive import (BetaModel, BetaView, beta_view, draw_landscape,
@@ -49,18 +50,5 @@ _LAZY = {
                "lista_codes", "random_dictionary", "soft_threshold", "sparse_signals",
                "train_lista"),
 }
-_WHERE = {name: module for module, names in _LAZY.items() for name in names}
-
-
-def __getattr__(name: str):
-    import importlib
-
-    if name in _LAZY:
-        return importlib.import_module(f"helpers.ebm.{name}")
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"helpers.ebm.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'helpers.ebm' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(
+    __name__, {name: module for module, names in _LAZY.items() for name in names}, __all__)

@@ -20,6 +20,7 @@ from :mod:`helpers.uat.exercises`; and the :func:`playground` widget, whose pure
 function is :func:`playground_state`, from :mod:`helpers.uat.interactive`.
 """
 
+from helpers._lazy import lazy_attributes
 from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, Params, abs_target,
                               adaptive_knots, bump_target, evaluate, hinge_features,
                               hinge_interpolant, loglog_slope, max_error, modulus_of_continuity,
@@ -45,15 +46,4 @@ _LAZY = {"train_grid": "train", "train_seeds": "train", "train_shallow": "train"
          "playground_state": "interactive", "update_playground": "interactive"}
 
 
-def __getattr__(name: str):
-    import importlib
-
-    if name in ("train", "interactive"):
-        return importlib.import_module(f"helpers.uat.{name}")
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"helpers.uat.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'helpers.uat' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
