@@ -203,3 +203,48 @@ def figure(value: Any, name: str = "fig"):
     if not isinstance(value, Figure):
         raise TypeError(f"{name} must be a matplotlib Figure, got {_given(value)}")
     return value
+
+
+def text(value: Any, name: str, *, empty: bool = False) -> str:
+    """``value`` if it is a ``str`` (non-empty unless ``empty=True``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_given(value)}")
+    if not empty and not value:
+        raise ValueError(f"{name} must be a non-empty string, got ''")
+    return value
+
+
+def path(value: Any, name: str, *, exists: bool = False, suffix: str | None = None):
+    """``value`` as a ``pathlib.Path``; a ``str`` or ``os.PathLike`` only (an ``int`` would be
+    taken by ``open`` as a file descriptor). ``exists=True``: ``FileNotFoundError`` naming the
+    file if it is not there; ``suffix``: ``ValueError`` unless the name ends with it."""
+    import os
+    from pathlib import Path
+
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got {_given(value)}")
+    if isinstance(value, str) and not value:
+        raise ValueError(f"{name} must be a path, got an empty string")
+    p = Path(value)
+    if suffix is not None and p.suffix != suffix:
+        raise ValueError(f"{name} must name a {suffix} file, got {str(p)!r}")
+    if exists and not p.exists():
+        raise FileNotFoundError(f"{name}: no such file or folder: {str(p)!r}")
+    return p
+
+
+def notebook(value: Any, name: str = "nb"):
+    """``value`` if it is a notebook as ``nbformat.read`` gives it (a dict with a list of
+    ``cells``, each a dict with a ``cell_type`` and a ``source``)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a notebook (from nbformat.read), got {_given(value)}")
+    cells = value.get("cells")
+    if not isinstance(cells, list):
+        raise ValueError(f"{name} must be a notebook with a list of 'cells', got keys "
+                         f"{sorted(map(str, value))[:6]}")
+    for i, cell in enumerate(cells):
+        if not (isinstance(cell, dict) and isinstance(cell.get("cell_type"), str)
+                and isinstance(cell.get("source", ""), (str, list))):
+            raise ValueError(f"{name}: cell {i} is not a notebook cell (a dict with "
+                             f"'cell_type' and 'source'), got {_given(cell)}")
+    return value

@@ -120,3 +120,42 @@ def test_axes_and_figure():
     with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
         validate.figure(ax)
     assert matplotlib  # imported lazily by validate, available here
+
+
+def test_text():
+    assert validate.text("abc", "title") == "abc"
+    assert validate.text("", "title", empty=True) == ""
+    for bad in [None, 3, b"abc", ["a"]]:
+        with pytest.raises(TypeError, match="title must be a string"):
+            validate.text(bad, "title")
+    with pytest.raises(ValueError, match="title must be a non-empty string"):
+        validate.text("", "title")
+
+
+def test_path(tmp_path):
+    from pathlib import Path
+
+    assert validate.path(str(tmp_path), "folder") == tmp_path
+    assert validate.path(tmp_path, "folder", exists=True) == tmp_path
+    for bad in [None, 1, b"x", 2.5, ["a"]]:  # an int would be a file descriptor to open()
+        with pytest.raises(TypeError, match="folder must be a path"):
+            validate.path(bad, "folder")
+    with pytest.raises(ValueError, match="folder must be a path"):
+        validate.path("", "folder")
+    with pytest.raises(FileNotFoundError, match="nb_path.*missing.ipynb"):
+        validate.path(tmp_path / "missing.ipynb", "nb_path", exists=True)
+    with pytest.raises(ValueError, match=r"nb_path must name a \.ipynb file"):
+        validate.path(Path("x.txt"), "nb_path", suffix=".ipynb")
+
+
+def test_notebook():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# hi")])
+    assert validate.notebook(nb, "nb") is nb
+    with pytest.raises(TypeError, match="nb must be a notebook"):
+        validate.notebook([nb], "nb")
+    with pytest.raises(ValueError, match="list of 'cells'"):
+        validate.notebook({"a": 1}, "nb")
+    with pytest.raises(ValueError, match="nb: cell 0 is not a notebook cell"):
+        validate.notebook({"cells": [3]}, "nb")
