@@ -31,29 +31,34 @@ class Params(NamedTuple):
 
 
 # --------------------------------------------------------------------------- targets
+def _x(x) -> np.ndarray:
+    """The input of a target: any array of real numbers (NaN/inf pass through: f(NaN) = NaN)."""
+    return validate.array(x, "x", finite=False)
+
+
 def sin_target(x: np.ndarray) -> np.ndarray:
     """sin(πx): smooth, one period on [-1, 1]."""
-    return np.sin(np.pi * x)
+    return np.sin(np.pi * _x(x))
 
 
 def abs_target(x: np.ndarray) -> np.ndarray:
     """|x|: continuous, with a kink at 0."""
-    return np.abs(x)
+    return np.abs(_x(x))
 
 
 def step_target(x: np.ndarray) -> np.ndarray:
     """The unit step: 1 for x ≥ 0, else 0 (not continuous)."""
-    return np.where(x >= 0, 1.0, 0.0)
+    return np.where(_x(x) >= 0, 1.0, 0.0)
 
 
 def bump_target(x: np.ndarray) -> np.ndarray:
     """A narrow Gaussian bump exp(−(x/0.2)²): smooth, all its curvature near 0."""
-    return np.exp(-((x / 0.2) ** 2))
+    return np.exp(-((_x(x) / 0.2) ** 2))
 
 
 def square_target(x: np.ndarray) -> np.ndarray:
     """x²: constant curvature f'' = 2."""
-    return x**2
+    return _x(x) ** 2
 
 
 TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -91,9 +96,10 @@ def target_values(f: Callable, x: np.ndarray, name: str = "f") -> np.ndarray:
 
     ``f`` should work on arrays (``np.sin``); a function of one number only (``math.sin``) is
     called point by point instead. A function that returns one number for the whole array
-    (``lambda x: 1.0``) is refused with a message saying so.
+    (``lambda x: 1.0``) is refused with a message saying so. ``name`` is how messages call f.
     """
-    validate.function(f, name)
+    validate.function(f, validate.text(name, "name"))
+    x = validate.array(x, "x", ndim=1)
     try:
         y = f(x)
     except TypeError as exc:  # e.g. math.sin(array): call it on each number

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import checks
+from helpers import checks, validate
 from helpers.uat.core import Params, evaluate, hinge_features, output_weights
 
 
 def abs_net(a: float) -> Params:
     """A ReLU net computing |x − a| for EVERY real x: relu(x − a) + relu(−x + a)."""
+    a = validate.real(a, "a")
     return Params(np.array([1.0, -1.0]), np.array([a, -a]), np.array([1.0, 1.0]), 0.0)
 
 

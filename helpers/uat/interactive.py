@@ -15,6 +15,19 @@ from helpers.uat.core import (DOMAIN, PLACEMENTS, TARGET_LABELS, TARGETS, hinge_
                               hinge_interpolant, max_error, place_knots)
 
 MAX_UNITS = 64
+_STATE_KEYS = ("x", "f", "fhat", "partial", "hinges", "shown", "knots", "knot_values", "title",
+               "diverged")
+_ARTIST_KEYS = ("f", "fhat", "partial", "knots", "hinges", "last", "top", "bottom", "banner")
+
+
+def _check_dict(value, name: str, keys: tuple, source: str) -> dict:
+    """``value`` if it is a dict holding ``keys`` (a state or the artists of this module)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict (from {source}), got {type(value).__name__}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise ValueError(f"{name} must be a dict from {source}; it lacks the keys {missing}")
+    return value
 
 
 def playground_state(target: str = "sin", units: int = 8, placement: str = "uniform",
@@ -72,6 +85,7 @@ def _net_state(target: str, units: int, placement: str, seed: int, n: int = 400)
 def draw_playground(fig, state: dict) -> dict:
     """Draw a playground state on ``fig`` (two stacked axes); return the artists to update."""
     validate.figure(fig, "fig")
+    _check_dict(state, "state", _STATE_KEYS, "playground_state")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     fig.subplots_adjust(left=0.1, right=0.66, top=0.92, bottom=0.12, hspace=0.12)
     P = plotting.PALETTE
@@ -120,6 +134,8 @@ def update_playground(art: dict, state: dict) -> bool:
     the title gives its error) and the lower ones change only when the hinges outgrow them
     or shrink below a third, so most updates leave axes, ticks and legends as they were (a
     widget then redraws only the curves); returns True if a limit changed."""
+    _check_dict(art, "art", _ARTIST_KEYS, "draw_playground")
+    _check_dict(state, "state", _STATE_KEYS, "playground_state")
     x, shown = state["x"], state["shown"]
     for key in ("f", "fhat", "partial"):
         art[key].set_data(x, state[key])
