@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from helpers import colab
+from helpers import colab, validate
+from helpers.colab import _check_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK_DIR = ROOT / "book"
@@ -44,10 +45,30 @@ BRANCH = "main"  # the branch that Colab opens notebooks from
 LECTURE = re.compile(r"^\d\d_\w+\.ipynb$")
 PLAY_CLASS = "widget-play"
 NBVAL = re.compile(r"^\s*# NBVAL_\w+\s*$")
+GITHUB = re.compile(r"^https://github\.com/[^/\s]+/[^/\s]+$")
+
+
+def _check_repo(repo) -> str:
+    """``repo`` if it is a GitHub repository URL ``https://github.com/<owner>/<name>``."""
+    if not GITHUB.match(validate.text(repo, "repo")):
+        raise ValueError(f"repo must be https://github.com/<owner>/<name>, got {repo[:80]!r}")
+    return repo
+
+
+def _check_mathjax(mathjax) -> Path | None:
+    """``mathjax`` (the npm package folder) as a Path, or None; FileNotFoundError if missing."""
+    if mathjax is None:
+        return None
+    path = validate.path(mathjax, "mathjax")
+    if not (path / MATHJAX_PARTS[0]).exists():
+        raise FileNotFoundError(f"mathjax: MathJax 3 not found at {mathjax}: run `make "
+                                f"book-vendor` (installs it from the npm registry into "
+                                f"build/book-vendor)")
+    return path
 
 
 def slide_type(cell: dict) -> str:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "")
+    return _check_cell(cell).get("metadata", {}).get("slideshow", {}).get("slide_type", "")
 
 
 def _text(source) -> str:
@@ -57,10 +78,10 @@ def _text(source) -> str:
 def lecture_title(nb: dict) -> tuple[str, str, str]:
     """``(number, title, pitch)`` from a notebook's title cell ``# NN · Title`` and its first
     paragraph (emphasis removed, cut after the first sentence(s) that make ≥ 50 characters)."""
-    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "markdown"]
+    cells = [c for c in validate.notebook(nb, "nb")["cells"] if c["cell_type"] == "markdown"]
     if not cells:
         raise ValueError("nb must start with a markdown title cell '# NN · Title', found none")
-    lines = _text(cells[0]["source"]).strip().split("\n\n")
+    lines = _text(cells[0].get("source", "")).strip().split("\n\n")
     m = re.match(r"#\s+(\d+)\s*·\s*(.+)", lines[0].strip())
     if not m:
         raise ValueError(f"nb's title cell must start with '# NN · Title', got {lines[0][:60]!r}")
@@ -76,6 +97,7 @@ def lecture_title(nb: dict) -> tuple[str, str, str]:
 
 def links(name: str, repo: str) -> dict[str, str]:
     """Where to open ``notebooks/<name>.ipynb``: Colab, Binder (JupyterLab) and the GitHub page."""
+    name, repo = validate.text(name, "name"), _check_repo(repo)
     owner_name = repo.removeprefix("https://github.com/")
     path = f"notebooks/{name}.ipynb"
     return {
@@ -88,7 +110,7 @@ def links(name: str, repo: str) -> dict[str, str]:
 def readme_badges(name: str = "01_perceptron", repo: str | None = None) -> str:
     """The README's Binder and Colab badges (opening lecture ``name``); a test keeps them in step
     with pyproject's repository URL."""
-    ln = links(name, repo or colab.repository_url())
+    ln = links(name, colab.repository_url() if repo is None else repo)
     return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({ln['binder']}) "
             f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({ln['colab']})")
 
@@ -105,6 +127,7 @@ def launch_html(name: str, repo: str) -> str:
 
 def play_html(name: str, repo: str, picture: bool) -> str:
     """The line under a widget saying where to play with it."""
+    picture = validate.boolean(picture, "picture")
     ln = links(name, repo)
     what = "A still of the interactive widget." if picture else "An interactive widget goes here."
     return (f'<p class="{PLAY_CLASS}">▶ {what} To play with it, run this lecture in '
@@ -128,7 +151,8 @@ def _widget_outputs(out: dict, name: str, repo: str) -> list[dict]:
 
 def stage_notebook(nb: dict, name: str, repo: str) -> dict:
     """A copy of ``nb`` as the book shows it (see the module docstring); ``nb`` is unchanged."""
-    nb = copy.deepcopy(nb)
+    name, repo = validate.text(name, "name"), _check_repo(repo)
+    nb = copy.deepcopy(validate.notebook(nb, "nb"))
     nb.setdefault("metadata", {}).pop("widgets", None)
     cells = []
     for cell in nb.get("cells", []):
@@ -155,6 +179,11 @@ def stage_notebook(nb: dict, name: str, repo: str) -> dict:
 
 def index_page(lectures: list[tuple[str, str, str, str]]) -> str:
     """The home page: the syllabus (``(name, number, title, pitch)`` per lecture) and the toctree."""
+    if not (isinstance(lectures, (list, tuple)) and all(
+            isinstance(row, (list, tuple)) and len(row) == 4
+            and all(isinstance(s, str) for s in row) for row in lectures)):
+        raise TypeError(f"lectures must be a list of (name, number, title, pitch) strings, "
+                        f"got {type(lectures).__name__}")
     rows = "\n".join(f"| {num} | [{title}]({name}.ipynb) | {pitch} |"
                      for name, num, title, pitch in lectures)
     toc = "\n".join(name for name, *_ in lectures)
@@ -165,19 +194,22 @@ def index_page(lectures: list[tuple[str, str, str, str]]) -> str:
 
 def stage(notebooks: Path, src: Path, repo: str, mathjax: Path | None) -> list[str]:
     """Write the Sphinx source folder ``src``; returns the lecture names staged."""
+    notebooks, src = validate.path(notebooks, "notebooks", exists=True), validate.path(src, "src")
+    repo, mathjax = _check_repo(repo), _check_mathjax(mathjax)
+    paths = [p for p in sorted(notebooks.glob("*.ipynb")) if LECTURE.match(p.name)]
+    if not paths:
+        raise ValueError(f"notebooks must hold lecture notebooks NN_name.ipynb; none in {notebooks}")
+    if src.exists() and not src.is_dir():
+        raise ValueError(f"src must be a folder, got the file {src}")
     if src.exists():
         shutil.rmtree(src)
     shutil.copytree(BOOK_DIR, src, ignore=shutil.ignore_patterns("_build", "__pycache__"))
     lectures = []
-    for path in sorted(Path(notebooks).glob("*.ipynb")):
-        if not LECTURE.match(path.name):
-            continue
+    for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         lectures.append((path.stem, *lecture_title(nb)))
         staged = stage_notebook(nb, path.stem, repo)
         (src / path.name).write_text(json.dumps(staged, ensure_ascii=False), encoding="utf-8")
-    if not lectures:
-        raise ValueError(f"notebooks must hold lecture notebooks NN_name.ipynb; none in {notebooks}")
     (src / "index.md").write_text(index_page(lectures), encoding="utf-8")
     run = (BOOK_DIR / "run.md").read_text(encoding="utf-8")
     first = lectures[0][0]
@@ -187,7 +219,7 @@ def stage(notebooks: Path, src: Path, repo: str, mathjax: Path | None) -> list[s
                                 .replace("{first}", first), encoding="utf-8")
     if mathjax is not None:
         for part in MATHJAX_PARTS:
-            source, target = Path(mathjax) / part, src / "_static" / "mathjax" / Path(part).relative_to("es5")
+            source, target = mathjax / part, src / "_static" / "mathjax" / Path(part).relative_to("es5")
             target.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
     return [name for name, *_ in lectures]
@@ -221,13 +253,14 @@ def build(notebooks: str | Path = ROOT / "notebooks", out: str | Path = ROOT / "
     Raises FileNotFoundError when ``mathjax`` (the npm package folder) is missing: run
     ``make book-vendor`` (or pass ``mathjax=None`` for a site whose formulas stay raw TeX).
     """
-    out = Path(out)
-    if mathjax is not None and not (Path(mathjax) / MATHJAX_PARTS[0]).exists():
-        raise FileNotFoundError(f"MathJax 3 not found at {mathjax}: run `make book-vendor` "
-                                f"(installs mathjax from the npm registry into build/book-vendor)")
+    notebooks = validate.path(notebooks, "notebooks", exists=True)
+    out, mathjax = validate.path(out, "out"), _check_mathjax(mathjax)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a folder, got the file {out}")
+    jobs, quiet = validate.integer(jobs, "jobs", min=1, max=64), validate.boolean(quiet, "quiet")
     repo = colab.repository_url()
     src, html = out / "src", out / "html"
-    stage(Path(notebooks), src, repo, None if mathjax is None else Path(mathjax))
+    stage(notebooks, src, repo, mathjax)
     if html.exists():
         shutil.rmtree(html)
     env = dict(os.environ, BOOK_REPOSITORY_URL=repo)

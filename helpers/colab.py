@@ -26,6 +26,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from helpers import validate
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 #: first line of the cell: how the book, the tests and the inserter recognise it
@@ -101,8 +103,17 @@ def _text(source) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def _check_cell(cell, name: str = "cell") -> dict:
+    """``cell`` if it is a notebook cell (a dict, as in ``nb["cells"]``), else TypeError."""
+    if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
+        raise TypeError(f"{name} must be a notebook cell (a dict with 'cell_type', 'source' and "
+                        f"'metadata'), got {type(cell).__name__}")
+    return cell
+
+
 def is_setup_cell(cell: dict) -> bool:
     """Whether ``cell`` is a (possibly outdated) copy of the set-up cell."""
+    _check_cell(cell)
     return cell.get("cell_type") == "code" and _text(cell.get("source", "")).startswith(MARKER)
 
 
@@ -133,7 +144,8 @@ def insert_setup_cell(nb: dict, pyproject: str | Path = PYPROJECT) -> bool:
 
 def insert_into_file(path: str | Path, check: bool = False) -> bool:
     """Insert/update the set-up cell of one notebook file; True if it changed (or would)."""
-    path = Path(path)
+    path = validate.path(path, "path", exists=True, suffix=".ipynb")
+    check = validate.boolean(check, "check")
     text = path.read_text(encoding="utf-8")
     nb = json.loads(text)
     changed = insert_setup_cell(nb)

@@ -47,6 +47,7 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
+from helpers import validate
 from helpers.student import BEGIN, END, REVEAL_TEXT, _source, is_notes, is_reveal
 
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -128,16 +129,27 @@ def _parse_checks(source: str) -> list[tuple[str, str, str]]:
 
 def exercise_key(expression: str) -> str:
     """The name that ``points`` uses for an exercise: ``perceptron.PREDICT`` -> ``PREDICT``."""
-    return expression.rsplit(".", 1)[-1]
+    return validate.text(expression, "expression").rsplit(".", 1)[-1]
 
 
 def graded_check_source(source: str) -> str:
     """A check cell's source with a hidden block that raises when an exercise's cases fail."""
+    source = validate.text(source, "source")
     hidden = []
     for indent, expression, args in _parse_checks(source):
         hidden += [f"{indent}_verdict = {expression}.run({args})",
                    f"{indent}assert _verdict.passed, _verdict.message"]
     return "\n".join([source.rstrip("\n"), BEGIN_HIDDEN, *hidden, END_HIDDEN])
+
+
+def _check_points(points) -> None:
+    """``points``: one number >= 0, or a mapping of exercise names to numbers >= 0."""
+    if isinstance(points, Mapping):
+        for key, value in points.items():
+            validate.text(key, "points (an exercise name)")
+            validate.real(value, f"points[{key!r}]", min=0)
+    else:
+        validate.real(points, "points", min=0)
 
 
 def _points_for(key: str, points: int | float | Mapping[str, float]) -> float:
@@ -169,7 +181,8 @@ def grading_notebook(nb: dict, points: int | float | Mapping[str, float] = DEFAU
 
     Returns ``(notebook, {exercise key: points})``.
     """
-    nb = json.loads(json.dumps(nb))
+    _check_points(points)
+    nb = json.loads(json.dumps(validate.notebook(nb, "nb")))
     cells, used, exercises = [], set(), {}
     for index, cell in enumerate(nb["cells"]):
         if is_notes(cell):
@@ -236,15 +249,16 @@ def write_course(src_dir: str | Path, course_dir: str | Path,
     ``lectures`` limits it to some notebook stems (e.g. ``["01_perceptron"]``). Also writes
     ``nbgrader_config.py`` when it is missing. Returns the source notebooks written.
     """
-    src_dir, course_dir = Path(src_dir), Path(course_dir)
+    src_dir, course_dir = validate.path(src_dir, "src_dir"), validate.path(course_dir, "course_dir")
     if not src_dir.is_dir():
         raise ValueError(f"src_dir must be a folder of notebooks, got {src_dir}")
-    if isinstance(points, Mapping):
-        bad = {k: v for k, v in points.items() if not isinstance(v, (int, float)) or v < 0}
-    else:
-        bad = {"points": points} if not isinstance(points, (int, float)) or points < 0 else {}
-    if bad:
-        raise ValueError(f"points must be non-negative numbers, got {bad}")
+    if course_dir.exists() and not course_dir.is_dir():
+        raise ValueError(f"course_dir must be a folder, got the file {course_dir}")
+    _check_points(points)
+    if lectures is not None and not (isinstance(lectures, (list, tuple))
+                                     and all(isinstance(s, str) for s in lectures)):
+        raise TypeError(f"lectures must be a list of notebook names (e.g. ['01_perceptron']), "
+                        f"got {type(lectures).__name__}")
     paths = sorted(src_dir.glob("*.ipynb"))
     if lectures is not None:
         missing = sorted(set(lectures) - {p.stem for p in paths})

@@ -29,6 +29,8 @@ import re
 import sys
 from pathlib import Path
 
+from helpers import validate
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # what JupyterLab writes into a notebook when it starts the kernel: storing the same keeps
@@ -62,6 +64,9 @@ def _bar(value: float, total: float) -> str:
 def static_output(model_id: str, state: dict) -> dict | None:
     """The output ``data`` a non-interactive widget stands for, from the saved widget ``state``
     (``{model_id: {"model_name", "state"}}``); None for an interactive widget or an unknown id."""
+    model_id = validate.text(model_id, "model_id", empty=True)
+    if not isinstance(state, dict):
+        raise TypeError(f"state must be the saved widget state (a dict), got {type(state).__name__}")
     top = _model(state, model_id)
     if top is None:
         return None
@@ -92,6 +97,7 @@ def static_output(model_id: str, state: dict) -> dict | None:
 
 def tidy(nb: dict) -> dict:
     """The notebook (parsed JSON) with widget outputs tidied; changes ``nb`` in place."""
+    validate.notebook(nb, "nb")
     saved = nb.setdefault("metadata", {}).pop("widgets", None) or {}
     state = saved.get(WIDGET_STATE, {}).get("state", {})
     nb["metadata"]["kernelspec"] = dict(KERNELSPEC)
@@ -115,7 +121,7 @@ def tidy(nb: dict) -> dict:
 
 def tidy_file(path: str | Path) -> bool:
     """Tidy a notebook file in place; True if it changed."""
-    path = Path(path)
+    path = validate.path(path, "path", exists=True, suffix=".ipynb")
     text = path.read_text(encoding="utf-8")
     nb = json.loads(text)
     new = json.dumps(tidy(nb), indent=1, ensure_ascii=False) + "\n"

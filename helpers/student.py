@@ -27,6 +27,9 @@ import re
 import sys
 from pathlib import Path
 
+from helpers import validate
+from helpers.colab import _check_cell
+
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUB = "raise NotImplementedError"
 REVEAL_TAG = "solution-reveal"
@@ -39,6 +42,7 @@ _BLOCK = re.compile(r"^([ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re
 
 def strip_solutions(source: str) -> str:
     """Replace each BEGIN/END SOLUTION block (markers included) by an indented stub."""
+    source = validate.text(source, "source", empty=True)
     if source.count(BEGIN) != source.count(END):
         raise ValueError(f"source has {source.count(BEGIN)} '{BEGIN}' but "
                          f"{source.count(END)} '{END}' markers")
@@ -46,22 +50,24 @@ def strip_solutions(source: str) -> str:
 
 
 def _source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
 
 
 def is_notes(cell: dict) -> bool:
     """True for a speaker-notes cell."""
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+    meta = _check_cell(cell).get("metadata", {})
+    return meta.get("slideshow", {}).get("slide_type") == "notes"
 
 
 def is_reveal(cell: dict) -> bool:
     """True for a cell tagged ``solution-reveal``."""
-    return REVEAL_TAG in cell.get("metadata", {}).get("tags", [])
+    return REVEAL_TAG in _check_cell(cell).get("metadata", {}).get("tags", [])
 
 
 def student_notebook(nb: dict) -> dict:
     """A student copy of a notebook given as parsed JSON (the input is not modified)."""
-    nb = json.loads(json.dumps(nb))
+    nb = json.loads(json.dumps(validate.notebook(nb, "nb")))
     cells = []
     for cell in nb["cells"]:
         if is_notes(cell):
@@ -89,9 +95,12 @@ def write_student_copies(src_dir: str | Path, dst_dir: str | Path,
     A copy that already exists holds a student's work: it is kept unless ``force`` is True
     (delete one copy and run again to get that notebook back clean). Returns the paths written.
     """
-    src_dir, dst_dir = Path(src_dir), Path(dst_dir)
+    src_dir, dst_dir = validate.path(src_dir, "src_dir"), validate.path(dst_dir, "dst_dir")
+    force = validate.boolean(force, "force")
     if not src_dir.is_dir():
         raise ValueError(f"src_dir must be a folder of notebooks, got {src_dir}")
+    if dst_dir.exists() and not dst_dir.is_dir():
+        raise ValueError(f"dst_dir must be a folder, got the file {dst_dir}")
     dst_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in sorted(src_dir.glob("*.ipynb")):
