@@ -104,10 +104,16 @@ def _text(source) -> str:
 
 
 def _check_cell(cell, name: str = "cell") -> dict:
-    """``cell`` if it is a notebook cell (a dict, as in ``nb["cells"]``), else TypeError."""
-    if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
-        raise TypeError(f"{name} must be a notebook cell (a dict with 'cell_type', 'source' and "
-                        f"'metadata'), got {type(cell).__name__}")
+    """``cell`` if it is a notebook cell (a dict, as in ``nb["cells"]``) whose metadata the
+    course reads (``slideshow``, ``tags``) has the right types."""
+    if not isinstance(cell, dict):
+        raise TypeError(f"{name} must be a notebook cell (a dict with 'cell_type' and 'source'), "
+                        f"got {type(cell).__name__}")
+    meta = cell.get("metadata", {})
+    if not (isinstance(meta, dict) and isinstance(meta.get("slideshow", {}), dict)
+            and isinstance(meta.get("tags", []), list)):
+        raise ValueError(f"{name}'s metadata must be a dict (with a 'slideshow' dict and a "
+                         f"'tags' list), got {str(meta)[:60]!r}")
     return cell
 
 

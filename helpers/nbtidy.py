@@ -51,7 +51,7 @@ def _plain(text: str) -> str:
 def _model(state: dict, ref) -> dict | None:
     if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
         ref = ref[len("IPY_MODEL_"):]
-    entry = state.get(ref)
+    entry = state.get(ref) if isinstance(ref, str) else None
     return entry if isinstance(entry, dict) else None
 
 

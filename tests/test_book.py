@@ -302,3 +302,27 @@ def test_readme_badges_point_at_the_repository_of_pyproject():
     assert (f"(https://colab.research.google.com/github/{OWNER_NAME}/blob/main/notebooks/"
             f"01_perceptron.ipynb)") in section
     assert book.readme_badges() in section
+
+
+def test_bad_arguments_are_refused_naming_them_before_anything_is_written(tmp_path):
+    with pytest.raises(TypeError, match=r"\bcell\b"):
+        book.slide_type(None)
+    with pytest.raises(TypeError, match=r"\bnb\b"):
+        book.lecture_title([])
+    with pytest.raises(TypeError, match=r"\bname\b"):
+        book.links(None, REPO)
+    with pytest.raises(ValueError, match=r"\brepo\b"):
+        book.launch_html("01_perceptron", "nowhere")
+    with pytest.raises(TypeError, match=r"\bpicture\b"):
+        book.play_html("01_perceptron", REPO, None)
+    with pytest.raises(TypeError, match=r"\blectures\b"):
+        book.index_page([("01_perceptron", "01", "Perceptron")])
+    with pytest.raises(ValueError, match=r"\bjobs\b"):
+        book.build(ROOT / "notebooks", tmp_path / "out", None, jobs=10**9)
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        book.build(ROOT / "notebooks", tmp_path / "out", tmp_path / "nowhere")
+    with pytest.raises(TypeError, match=r"\bsrc\b"):
+        book.stage(ROOT / "notebooks", 1, REPO, None)  # not taken as a file descriptor
+    with pytest.raises(ValueError, match=r"\bnotebooks\b"):
+        book.stage(tmp_path, tmp_path / "src", REPO, None)
+    assert sorted(tmp_path.iterdir()) == []

@@ -309,3 +309,24 @@ def test_unsolved_notebook_scores_zero_and_runs_to_the_end(graded):
     for c in code:
         if _meta(c).get("grade"):
             assert "⏳" in json.dumps(c["outputs"], ensure_ascii=False)
+
+
+def test_bad_argument_types_are_refused_naming_them(tmp_path):
+    with pytest.raises(TypeError, match=r"\bnb\b"):
+        grading.grading_notebook(None)
+    with pytest.raises(TypeError, match=r"\bpoints\b"):
+        grading.grading_notebook({"cells": []}, points="2")
+    with pytest.raises(ValueError, match=r"\bpoints\b"):
+        grading.grading_notebook({"cells": []}, points={"PREDICT": float("nan")})
+    with pytest.raises(TypeError, match=r"\bexpression\b"):
+        grading.exercise_key(None)
+    with pytest.raises(TypeError, match=r"\bsource\b"):
+        grading.graded_check_source(b"EX.check(f)")
+    with pytest.raises(TypeError, match=r"\bsrc_dir\b"):
+        grading.write_course(1, tmp_path)  # not taken as a file descriptor
+    with pytest.raises(TypeError, match=r"\blectures\b"):
+        grading.write_course(ROOT / "notebooks", tmp_path / "course", lectures=LECTURE)
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(ValueError, match=r"\bcourse_dir\b"):
+        grading.write_course(ROOT / "notebooks", tmp_path / "file", lectures=[LECTURE])
+    assert not (tmp_path / "course").exists()

@@ -4,6 +4,7 @@ interactive widget, what a progress bar or an HTML widget showed at the end, nev
 import json
 
 import nbformat
+import pytest
 
 from helpers import nbtidy
 
@@ -96,3 +97,20 @@ def test_tidy_file_is_idempotent(tmp_path):
     assert nbtidy.tidy_file(path) is True
     assert nbtidy.tidy_file(path) is False
     assert "VBox(" not in path.read_text()
+
+
+def test_bad_arguments_are_refused_naming_them(tmp_path):
+    with pytest.raises(TypeError, match=r"\bnb\b"):
+        nbtidy.tidy(None)
+    with pytest.raises(TypeError, match=r"\bmodel_id\b"):
+        nbtidy.static_output(["abc"], {})
+    with pytest.raises(TypeError, match=r"\bstate\b"):
+        nbtidy.static_output("abc", None)
+    assert nbtidy.static_output("abc", {"abc": {"model_name": "HBoxModel",
+                                                "state": {"children": [["x"]]}}}) is None
+    with pytest.raises(TypeError, match=r"\bpath\b"):
+        nbtidy.tidy_file(1)  # not taken as a file descriptor
+    with pytest.raises(FileNotFoundError, match="nowhere.ipynb"):
+        nbtidy.tidy_file(tmp_path / "nowhere.ipynb")
+    with pytest.raises(ValueError, match=r"\bpath\b"):
+        nbtidy.tidy_file(tmp_path)

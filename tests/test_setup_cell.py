@@ -155,3 +155,16 @@ def test_every_notebook_starts_with_the_setup_cell(path):
         f"{path.name}: the first code cell is not the Colab set-up cell; "
         f"run `python -m helpers.colab notebooks/*.ipynb`")
     assert first["metadata"]["slideshow"]["slide_type"] == "skip"
+
+
+def test_bad_arguments_are_refused_naming_them(tmp_path):
+    with pytest.raises(TypeError, match=r"\bcell\b"):
+        colab.is_setup_cell("# Set-up for Google Colab")
+    with pytest.raises(TypeError, match=r"\bpath\b"):
+        colab.insert_into_file(1)  # not taken as a file descriptor
+    with pytest.raises(FileNotFoundError, match="nowhere.ipynb"):
+        colab.insert_into_file(tmp_path / "nowhere.ipynb")
+    path = tmp_path / NOTEBOOKS[0].name
+    path.write_text(NOTEBOOKS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(TypeError, match=r"\bcheck\b"):
+        colab.insert_into_file(path, check="yes")
