@@ -28,6 +28,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from helpers import validate
+
 PASS, FAIL, ERROR, NOT_IMPLEMENTED = "pass", "fail", "error", "not implemented"
 
 
@@ -53,24 +55,37 @@ class CheckResult:
 
 def allclose(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
     """Default comparison: same shape and numerically close (works for scalars, arrays, tuples)."""
-    if isinstance(expected, (tuple, list)) and not _is_numeric_sequence(expected):
+    rtol = validate.real(rtol, "rtol", min=0)
+    atol = validate.real(atol, "atol", min=0)
+    return _close(got, expected, rtol, atol)
+
+
+def _close(got: Any, expected: Any, rtol: float, atol: float) -> bool:
+    e = _numbers(expected)
+    if e is None and isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return False
-        return all(allclose(g, e, rtol, atol) for g, e in zip(got, expected))
-    try:
-        g = np.asarray(got, dtype=float)
-        e = np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return got == expected
+        return all(_close(g, x, rtol, atol) for g, x in zip(got, expected))
+    g = _numbers(got)
+    if e is None or g is None:
+        try:
+            return bool(got == expected)
+        except (TypeError, ValueError):  # e.g. arrays of objects: no single answer
+            return False
     return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def _is_numeric_sequence(x) -> bool:
+def _numbers(x: Any) -> np.ndarray | None:
+    """``x`` as a float (or complex) numpy array, or None when it does not hold numbers."""
+    if hasattr(x, "detach"):  # a torch tensor, maybe one that requires grad
+        x = x.detach().cpu()
     try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return arr.dtype != object
+        arr = np.asarray(x)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    if arr.dtype.kind not in "biufc":
+        return None
+    return arr.astype(complex if arr.dtype.kind == "c" else float)
 
 
 def _short(x: Any, limit: int = 160) -> str:

@@ -62,7 +62,7 @@ STYLE = {
 
 def setup(seed: int = 0) -> np.random.Generator:
     """Apply the course style and seed python, numpy and torch; return a numpy Generator."""
-    seed = validate.integer(seed, "seed", min=0)
+    seed = validate.integer(seed, "seed", min=0, max=2**32 - 1)  # numpy's seed range
     mpl.rcParams.update(STYLE)
     random.seed(seed)
     np.random.seed(seed)

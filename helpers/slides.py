@@ -38,6 +38,8 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import validate
+
 COURSE = "Deep Learning, hands on"
 VENDOR = "vendor/node_modules"
 WIDTH, HEIGHT = 1280, 720  # the slide, in CSS pixels (reveal.js scales it to the screen)
@@ -89,6 +91,30 @@ class Layout:
 
 
 LAYOUT = Layout()
+BLOCK_KINDS = ("h1", "h2", "h3", "h4", "h5", "h6", "para", "item", "code", "math", "table")
+
+
+def _check_layout(layout) -> Layout:
+    if not isinstance(layout, Layout):
+        raise TypeError(f"layout must be a slides.Layout, got {type(layout).__name__}")
+    return layout
+
+
+def _notebook(nb, name: str = "nb") -> nbformat.NotebookNode:
+    """``nb`` checked (:func:`helpers.validate.notebook`); a plain dict, a cell without
+    metadata or a source given as a list of lines comes back as a NotebookNode that has them."""
+    validate.notebook(nb, name)
+    ready = [isinstance(c, nbformat.NotebookNode) and "metadata" in c
+             and isinstance(c.get("source"), str) for c in nb["cells"]]
+    if isinstance(nb, nbformat.NotebookNode) and "metadata" in nb and all(ready):
+        return nb
+    nb = nbformat.from_dict(nb)  # new dicts and lists: the caller's notebook is not changed
+    nb.setdefault("metadata", nbformat.NotebookNode())
+    for cell in nb.cells:
+        cell.setdefault("metadata", nbformat.NotebookNode())
+        cell.source = "".join(cell.get("source", ""))
+    return nb
+
 
 _TEX_WORDS = re.compile(r"\\(?:mathbf|mathrm|mathcal|mathbb|boldsymbol|text|textbf|operatorname|"
                         r"left|right|big|Big|bigg|Bigg|displaystyle|tfrac|dfrac|frac|sqrt|hat|"
@@ -153,7 +179,7 @@ def _lines(chars: float, width: float, char_px: float) -> int:
 def md_blocks(source: str) -> list[tuple[int, int, str]]:
     """Split markdown into blocks ``(first_line, end_line, kind)`` at which a slide may break:
     headings, paragraphs, list items, display formulas (``$$``), fenced code, tables."""
-    lines = source.split("\n")
+    lines = validate.text(source, "source", empty=True).split("\n")
     blocks: list[tuple[int, int, str]] = []
     start, kind = None, None
 
@@ -208,7 +234,9 @@ def md_blocks(source: str) -> list[tuple[int, int, str]]:
 
 def block_height(text: str, kind: str, layout: Layout = LAYOUT) -> float:
     """Estimated height (CSS px, margins included) of one markdown block on a slide."""
-    L = layout
+    validate.text(text, "text", empty=True)
+    validate.choice(kind, "kind", BLOCK_KINDS)
+    L = _check_layout(layout)
     if kind.startswith("h"):
         size = L.heading_px[int(kind[1]) - 1]
         chars = _visible_chars(text.lstrip("#").strip())
@@ -260,7 +288,8 @@ class CellSize:
 
 def cell_size(cell, layout: Layout = LAYOUT) -> CellSize:
     """Heights of a cell on a slide: its fixed part and its pictures (which may shrink)."""
-    L = layout
+    cell = _notebook({"cells": [cell]}, "cell").cells[0]
+    L = _check_layout(layout)
     if cell.cell_type == "markdown":
         lines = cell.source.split("\n")
         fixed = sum(block_height("\n".join(lines[a:b]), k, L) for a, b, k in md_blocks(cell.source))
@@ -273,8 +302,8 @@ def cell_size(cell, layout: Layout = LAYOUT) -> CellSize:
         fixed += 10  # a horizontal scroll bar
     pictures = []
     for k, out in enumerate(cell.get("outputs", [])):
-        if out.output_type == "stream":
-            fixed += _text_box(out.text) + 4
+        if out.get("output_type") == "stream":
+            fixed += _text_box(_text(out.get("text"))) + 4
             continue
         data = out.get("data", {})
         if "image/png" in data:
@@ -336,7 +365,7 @@ def paginate(nb: nbformat.NotebookNode, layout: Layout = LAYOUT) -> nbformat.Not
 
     Changes ``nb`` in place (give it a copy) and returns it.
     """
-    L = layout
+    nb, L = _notebook(nb), _check_layout(layout)
     cells = []
     used = 0.0
     for cell in nb.cells:
@@ -395,6 +424,7 @@ def static_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` whose widget views are replaced by what a static deck can show: the
     stored picture with a "play in JupyterLab" line under it, a progress bar's text, or the
     line alone. Other outputs (text, pictures, plain HTML) stay as they were stored."""
+    nb = _notebook(nb)
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a deep copy
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -425,6 +455,7 @@ def static_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def credits_line(nb: nbformat.NotebookNode) -> str:
     """HTML: "After <the course lectures that the notebook's references credit>"."""
+    nb = _notebook(nb)
     refs = [c.source for c in nb.cells if c.cell_type == "markdown"
             and re.match(r"#+\s*References", c.source.lstrip())]
     text = refs[-1] if refs else nb.cells[0].source if nb.cells else ""
@@ -436,6 +467,7 @@ def credits_line(nb: nbformat.NotebookNode) -> str:
 
 def title_cell(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The deck's title slide: lecture title and pitch, credits, course name."""
+    nb, name = _notebook(nb), validate.text(name, "name")
     first = nb.cells[0].source if nb.cells else ""
     heading = re.search(r"^#\s+(.+)$", first, re.M)
     title = heading.group(1).strip() if heading else name
@@ -456,6 +488,8 @@ def title_cell(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
 def deck_notebook(nb: nbformat.NotebookNode, name: str,
                   layout: Layout = LAYOUT) -> nbformat.NotebookNode:
     """The notebook as the deck shows it: static outputs, a title slide, paginated."""
+    validate.text(name, "name")
+    _check_layout(layout)
     nb = static_outputs(nb)
     visible = [c for c in nb.cells if _slide_type(c) not in ("skip", "notes")]
     if visible and _slide_type(visible[0]) not in ("slide", "subslide"):
@@ -470,6 +504,7 @@ def expected_slides(nb: nbformat.NotebookNode) -> int:
     """The slide count rule, from the notebook alone: the title slide, then one per cell that is
     a ``slide`` or ``subslide`` (plus one if the first visible cell is neither); the builder's
     splits (``data-split``) come on top."""
+    nb = _notebook(nb)
     visible = [c for c in nb.cells if _slide_type(c) not in ("skip", "notes")]
     starts = sum(_slide_type(c) in ("slide", "subslide") for c in visible)
     if visible and _slide_type(visible[0]) not in ("slide", "subslide"):
@@ -492,11 +527,11 @@ def exporter():
 def build(src_dir: str | Path, dst_dir: str | Path, only: str | None = None) -> list[Path]:
     """Write one offline deck per notebook ``NN_*.ipynb`` of ``src_dir`` into ``dst_dir``
     (only those whose name starts with ``only``, if given)."""
-    src_dir, dst_dir = Path(src_dir), Path(dst_dir)
+    src_dir, dst_dir = validate.path(src_dir, "src_dir"), validate.path(dst_dir, "dst_dir")
+    if only is not None:
+        validate.text(only, "only", empty=True)
     if not src_dir.is_dir():
-        raise ValueError(f"src_dir must be a folder of notebooks, got {src_dir}")
-    if only is not None and not isinstance(only, str):
-        raise TypeError(f"only must be a string or None, got {type(only).__name__}")
+        raise ValueError(f"src_dir must be a folder of notebooks, got {str(src_dir)!r}")
     dst_dir.mkdir(parents=True, exist_ok=True)
     exp = exporter()
     written = []
@@ -523,15 +558,23 @@ def present(deck: str | None = None, folder: str | Path = "slides", port: int = 
     import threading
     import webbrowser
 
-    folder = Path(folder)
+    if deck is not None:
+        validate.text(deck, "deck")
+    folder = validate.path(folder, "folder")
+    port = validate.integer(port, "port", min=0, max=65535)
+    open_browser = validate.boolean(open_browser, "open_browser")
     decks = sorted(folder.glob("[0-9][0-9]_*.slides.html"))
     if not decks:
-        raise ValueError(f"no decks in {folder}: run `make slides` first")
-    chosen = [d for d in decks if deck is None or d.name.startswith(str(deck))]
+        raise ValueError(f"folder {str(folder)!r} has no decks: run `make slides` first")
+    chosen = [d for d in decks if deck is None or d.name.startswith(deck)]
     if not chosen:
         raise ValueError(f"deck must name one of {[d.name[:2] for d in decks]}, got {deck!r}")
     handler = functools.partial(_quiet_handler(), directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as err:  # taken, or below 1024 without root
+        raise ValueError(f"port {port} cannot be used here ({err.strerror}); "
+                         "port=0 picks a free one") from None
     url = f"http://127.0.0.1:{server.server_port}/{chosen[0].name}"
     print(f"Serving {folder}/ at http://127.0.0.1:{server.server_port}/ -- deck: {url}")
     print("Press s in the deck for the speaker view (current and next slide, notes); "

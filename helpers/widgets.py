@@ -31,6 +31,8 @@ import matplotlib.pyplot
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers import validate
+
 DIVERGED_MESSAGE = "diverged — lower the learning rate"
 
 
@@ -101,17 +103,23 @@ def _fast_canvas_class(base):
     return _FAST_CANVAS[base]
 
 
+MAX_INCHES = 50  # a figure side; 50 in at 90 dpi is 4500 px
+
+
 def figure(figsize: tuple[float, float] = (6.4, 4.2), toolbar: bool = False, **kwargs):
     """A new ``Figure`` (not registered with pyplot) and its ipympl canvas: ``(fig, canvas)``."""
-    fig = Figure(figsize=figsize, **kwargs)
+    width, height = validate.array(figsize, "figsize", shape=(2,))
+    if not (0 < width <= MAX_INCHES and 0 < height <= MAX_INCHES):
+        raise ValueError(f"figsize must be (width, height) in inches, each in (0, {MAX_INCHES}], "
+                         f"got {tuple(figsize)}")
+    toolbar = validate.boolean(toolbar, "toolbar")
+    fig = Figure(figsize=(width, height), **kwargs)
     fig.patch.set_facecolor("white")
     return fig, canvas(fig, toolbar=toolbar)
 
 
 def banner(ax, text: str = DIVERGED_MESSAGE):
     """A hidden warning text in the middle of ``ax``; show it with :func:`set_banner`."""
-    from helpers import validate
-
     validate.axes(ax, "ax")
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -173,11 +181,27 @@ def throttled(fn: Callable, interval: float = 0.05) -> Callable:
     return wrapper
 
 
+def _widget_list(widgets, name: str) -> list:
+    """``widgets`` (a list, tuple or other iterable of ipywidgets) as a list; else TypeError."""
+    try:
+        items = None if isinstance(widgets, (str, bytes, dict)) else list(widgets)
+    except TypeError:
+        items = None
+    if items is None:
+        raise TypeError(f"{name} must be a list of widgets, got {type(widgets).__name__}")
+    for w in items:
+        if not isinstance(w, W.Widget):
+            raise TypeError(f"{name} must hold only ipywidgets widgets, got {type(w).__name__}")
+    return items
+
+
 def on_change(controls: Iterable[W.Widget], update: Callable) -> Callable:
     """Redraw with ``update`` (throttled) whenever the value of any of ``controls`` changes.
 
     Returns the throttled wrapper (call it to redraw by hand).
     """
+    controls = _widget_list(controls, "controls")
+    validate.function(update, "update")
     redraw = throttled(update)
     for control in controls:
         control.observe(redraw, "value")
@@ -190,6 +214,16 @@ def live_panel(controls: dict[str, W.Widget], canvas: W.Widget, update: Callable
     :func:`panel`. The returned widget keeps what tests drive: ``.update``, ``.controls``,
     ``.canvas`` and ``.fig``.
     """
+    if not isinstance(controls, dict):
+        raise TypeError(f"controls must be a dict of widgets, got {type(controls).__name__}")
+    _widget_list(controls.values(), "controls")
+    if not isinstance(canvas, W.Widget):
+        raise TypeError(f"canvas must be a widget (from widgets.figure), "
+                        f"got {type(canvas).__name__}")
+    validate.function(update, "update")
+    validate.text(title, "title", empty=True)
+    if fig is not None:
+        validate.figure(fig, "fig")
     on_change(controls.values(), update)
     update()
     top = panel(list(controls.values()), canvas, title=title)
@@ -216,6 +250,11 @@ class Blitter:
     """
 
     def __init__(self, canvas, artists: Iterable = ()):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if not isinstance(canvas, FigureCanvasAgg):
+            raise TypeError("canvas must be a matplotlib canvas (from widgets.figure), got "
+                            f"{type(canvas).__name__}")
         self.canvas = canvas
         self.artists: list = []
         self._hidden: list = []  # static artists drawn as layers (animated while we blit)
@@ -231,8 +270,14 @@ class Blitter:
     # -- public -------------------------------------------------------------------------------
     def set_artists(self, artists: Iterable) -> None:
         """Replace the set of changing artists (e.g. after ``ax.clear()`` and a new drawing)."""
-        artists = [a for a in artists if a is not None]
+        try:
+            artists = [a for a in artists if a is not None]
+        except TypeError:
+            raise TypeError("artists must be a list of matplotlib artists, got "
+                            f"{type(artists).__name__}") from None
         for a in artists:  # matplotlib leaves animated figure-level artists out of savefig
+            if not isinstance(a, matplotlib.artist.Artist):
+                raise TypeError(f"artists must hold matplotlib artists, got {type(a).__name__}")
             if getattr(a, "axes", None) is None:
                 raise ValueError(f"artists must belong to an Axes, got {type(a).__name__} "
                                  "without one")
@@ -361,8 +406,6 @@ def _crop_layer(rgba: np.ndarray):
 def slider(description: str, min: float, max: float, value: float, step: float | None = None,
            integer: bool = False, **kwargs):
     """A labelled slider with a width that fits a laptop screen."""
-    from helpers import validate
-
     if not isinstance(description, str):
         raise TypeError(f"description must be a str, got {type(description).__name__}")
     integer = validate.boolean(integer, "integer")
@@ -383,8 +426,11 @@ def panel(controls: Iterable[W.Widget], *views: W.Widget, title: str | None = No
     On a narrow screen (a laptop with JupyterLab's side bar open) the views wrap below the
     controls instead of being cut off at the right edge.
     """
-    left = W.VBox(list(controls), layout=W.Layout(min_width="340px"))
-    right = W.VBox(list(views), layout=W.Layout(flex="0 0 auto"))
+    controls, views = _widget_list(controls, "controls"), _widget_list(views, "views")
+    if title is not None:
+        validate.text(title, "title", empty=True)
+    left = W.VBox(controls, layout=W.Layout(min_width="340px"))
+    right = W.VBox(views, layout=W.Layout(flex="0 0 auto"))
     body = W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
     if title:
         return _with_view_snapshot(W.VBox([W.HTML(f"<b>{title}</b>"), body]), views)

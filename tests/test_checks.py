@@ -136,3 +136,17 @@ def test_forbidden_helper_is_swapped_while_the_student_code_runs():
     assert result.status == checks.FAIL and "write it yourself" in result.message
     assert ex.run(lambda a, b: bool(np.all(np.abs(a - b) < 1e-9))).status == checks.PASS
     assert target.allclose is checks.allclose and target.allclose(1.0, 1.0), "restored after"
+
+
+def test_allclose_checks_its_tolerances_and_compares_everything_else_safely():
+    import pytest
+    import torch
+
+    for rtol, atol, err, name in [(-1, 1e-8, ValueError, "rtol"), (None, 1e-8, TypeError, "rtol"),
+                                  (1e-6, np.nan, ValueError, "atol")]:
+        with pytest.raises(err, match=rf"^{name} must"):
+            checks.allclose(1.0, 1.0, rtol=rtol, atol=atol)
+    assert not checks.allclose(1 + 2j, 1 + 3j), "the imaginary part counts"
+    assert checks.allclose(torch.ones(2, requires_grad=True), [1.0, 1.0])
+    assert not checks.allclose(np.zeros(2), None) and checks.allclose(None, None)
+    assert checks.allclose((1, "a"), (1.0, "a")) and not checks.allclose("1.5", 1.5)

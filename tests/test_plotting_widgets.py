@@ -20,7 +20,7 @@ def test_setup_applies_white_projector_style_and_seeds():
 
 
 @pytest.mark.parametrize("seed, err", [(-1, ValueError), (1.5, TypeError), ("0", TypeError),
-                                       (True, TypeError)])
+                                       (True, TypeError), (2**32, ValueError)])
 def test_setup_rejects_bad_seed(seed, err):
     with pytest.raises(err, match="^seed must"):
         plotting.setup(seed)
@@ -319,3 +319,42 @@ def test_blitter_rejects_artists_outside_axes():
     fig, canvas, ax, im, line = _demo_figure()
     with pytest.raises(ValueError, match="artists must belong to an Axes"):
         widgets.Blitter(canvas, [im, fig.suptitle("no axes")])
+
+
+# -- the widget plumbing checks what the builders give it (issue 15: bad input, fuzzed) ----------
+@pytest.mark.parametrize("figsize, toolbar, err, name", [
+    ((6, 4, 1), False, ValueError, "figsize"), ((6, 1e9), False, ValueError, "figsize"),
+    ((0, 4), False, ValueError, "figsize"), (None, False, TypeError, "figsize"),
+    ((6, 4), None, TypeError, "toolbar")])
+def test_figure_rejects_bad_sizes_and_toolbar(figsize, toolbar, err, name):
+    with pytest.raises(err, match=rf"^{name} must"):
+        widgets.figure(figsize=figsize, toolbar=toolbar)
+
+
+def test_panel_on_change_and_live_panel_take_widgets_and_a_function():
+    import ipywidgets as W
+
+    s = W.IntSlider()
+    fig, canvas = widgets.figure(figsize=(2, 2))
+    for call, name in [(lambda: widgets.panel(None), "controls"),
+                       (lambda: widgets.panel([s, 3]), "controls"),
+                       (lambda: widgets.panel([s], "not a view"), "views"),
+                       (lambda: widgets.panel([s], canvas, title=3), "title"),
+                       (lambda: widgets.on_change(s, print), "controls"),
+                       (lambda: widgets.on_change([s], None), "update"),
+                       (lambda: widgets.live_panel([s], canvas, print, title="t"), "controls"),
+                       (lambda: widgets.live_panel({"s": s}, fig, print, title="t"), "canvas"),
+                       (lambda: widgets.live_panel({"s": s}, canvas, print, title="t", fig=canvas),
+                        "fig")]:
+        with pytest.raises(TypeError, match=rf"^{name} must"):
+            call()
+    widgets.on_change((c for c in [s]), print)  # any iterable of widgets, as the lectures pass
+
+
+def test_blitter_rejects_what_is_not_a_canvas_or_artists():
+    fig, canvas, ax, im, line = _demo_figure()
+    for args, name in [((ax, [im]), "canvas"), ((None,), "canvas"), ((canvas, ax), "artists"),
+                       ((canvas, np.zeros(3)), "artists"), ((canvas, [im, "line"]), "artists")]:
+        with pytest.raises(TypeError, match=rf"^{name} must"):
+            widgets.Blitter(*args)
+    assert widgets.Blitter(canvas, [im, None]).artists == [im]  # None entries are skipped

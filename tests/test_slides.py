@@ -286,3 +286,47 @@ def test_with_snapshot_checks_its_arguments():
         widgets.snapshot_png("not a figure")
     with pytest.raises(ValueError, match="src_dir"):
         slides.build("no/such/folder", "out")
+
+
+@pytest.mark.parametrize("call, err, name", [
+    (lambda: slides.md_blocks(None), TypeError, "source"),
+    (lambda: slides.block_height("text", "h7"), ValueError, "kind"),
+    (lambda: slides.block_height("text", "para", layout={}), TypeError, "layout"),
+    (lambda: slides.cell_size({"a": 1}), ValueError, "cell"),
+    (lambda: slides.paginate([]), TypeError, "nb"),
+    (lambda: slides.static_outputs({"cells": 3}), ValueError, "nb"),
+    (lambda: slides.title_cell({"cells": []}, 1), TypeError, "name"),
+    (lambda: slides.build(1, "out"), TypeError, "src_dir"),
+    (lambda: slides.present(folder=None), TypeError, "folder"),
+    (lambda: slides.present(port=10**9), ValueError, "port"),
+    (lambda: slides.present(open_browser="yes"), TypeError, "open_browser"),
+])
+def test_bad_arguments_are_refused_naming_them(call, err, name, monkeypatch):
+    import http.server
+
+    monkeypatch.setattr(http.server, "ThreadingHTTPServer", lambda *a: pytest.fail("served"))
+    with pytest.raises(err, match=rf"^{name}\b"):
+        call()
+
+
+def test_a_plain_dict_notebook_works_and_is_left_unchanged():
+    nb = {"cells": [{"cell_type": "markdown", "source": ["# 01 · Title\n", "*A pitch.*"]},
+                    {"cell_type": "code", "source": "x = 1", "outputs": []}]}
+    before = repr(nb)
+    assert slides.expected_slides(nb) == 2
+    deck = slides.deck_notebook(nb, "01_demo")
+    assert deck.cells[0].source.startswith("# Title") and "A pitch." in deck.cells[0].source
+    assert repr(nb) == before
+
+
+def test_present_checks_everything_before_serving(tmp_path, monkeypatch):
+    import http.server
+
+    monkeypatch.setattr(http.server, "ThreadingHTTPServer", lambda *a: pytest.fail("served"))
+    (tmp_path / "01_demo.slides.html").write_text("<html></html>")
+    for kwargs, name in [({"deck": 1}, "deck"), ({"port": -1}, "port"),
+                         ({"open_browser": None}, "open_browser"), ({"deck": "09"}, "deck")]:
+        with pytest.raises((TypeError, ValueError), match=rf"^{name}\b"):
+            slides.present(folder=tmp_path, **kwargs)
+    with pytest.raises(ValueError, match="^folder"):
+        slides.present(folder=tmp_path / "empty")
