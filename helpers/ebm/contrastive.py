@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers import validate
+from helpers import plotting, validate
 from helpers.playground import one_thread
 
 LOSSES = ("hinge", "square-square", "infonce")
@@ -134,21 +134,41 @@ class EnergyMLP(nn.Module):
         return g1 @ l1.weight  # (n, 2)
 
 
+def _check_model(model) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module (an energy network such as EnergyMLP), "
+                        f"got {type(model).__name__}")
+    return model
+
+
+def _check_generator(generator) -> torch.Generator | None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got "
+                        f"{type(generator).__name__}")
+    return generator
+
+
 def energy(model: nn.Module, y) -> np.ndarray:
     """The energies ``F_w(y)`` of numpy points ``y (..., 2)`` as a float64 array ``y.shape[:-1]``."""
+    _check_model(model)
     y = validate.array(y, "y")
-    if y.shape[-1] != 2:
+    if y.ndim < 1 or y.shape[-1] != 2:
         raise ValueError(f"y must have shape (..., 2), got {y.shape}")
     with torch.no_grad(), one_thread():
         out = model(torch.as_tensor(y.reshape(-1, 2), dtype=torch.float32))
+    if not isinstance(out, torch.Tensor) or out.numel() != y.size // 2:
+        raise ValueError(f"model must map points (n, 2) to energies (n,), got "
+                         f"{tuple(getattr(out, 'shape', ())) or type(out).__name__}")
     return out.double().numpy().reshape(y.shape[:-1])
 
 
 def uniform_negatives(n: int, box=BOX, generator: torch.Generator | None = None) -> torch.Tensor:
     """``n`` points uniform in ``box = (xmin, xmax, ymin, ymax)``: shape (n, 2)."""
+    n = validate.integer(n, "n", min=0, max=10**7)
+    box = plotting.check_box(box)
     lo = torch.tensor([box[0], box[2]], dtype=torch.float32)
     hi = torch.tensor([box[1], box[3]], dtype=torch.float32)
-    return lo + (hi - lo) * torch.rand(n, 2, generator=generator)
+    return lo + (hi - lo) * torch.rand(n, 2, generator=_check_generator(generator))
 
 
 def langevin_negatives(model: nn.Module, start: torch.Tensor, steps: int = 10,
@@ -156,7 +176,13 @@ def langevin_negatives(model: nn.Module, start: torch.Tensor, steps: int = 10,
                        generator: torch.Generator | None = None) -> torch.Tensor:
     """Slide ``start (n, 2)`` downhill on ``F_w``: ``ŷ ← ŷ − step_size ∇F(ŷ) + noise ε``,
     kept inside ``box``. Returns detached points (n, 2): where the model's energy is low now."""
-    y = start.detach().clone()
+    _check_model(model)
+    y = validate.tensor(start, "start", shape=(None, 2)).detach().to(torch.float32, copy=True)
+    steps = validate.integer(steps, "steps", min=0, max=10_000)
+    step_size = validate.real(step_size, "step_size", min=0)
+    noise = validate.real(noise, "noise", min=0)
+    box = plotting.check_box(box)
+    _check_generator(generator)
     lo = torch.tensor([box[0], box[2]], dtype=torch.float32)
     hi = torch.tensor([box[1], box[3]], dtype=torch.float32)
     fast = isinstance(model, EnergyMLP)

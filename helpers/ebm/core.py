@@ -91,10 +91,26 @@ def free_energy_min(y, r1: float = 1.0, r2: float = 0.5, n_z: int = N_Z) -> np.n
 
 
 def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``log Σ exp(a)`` along ``axis`` without overflow: ``m + log Σ exp(a − m)``, m = max a."""
-    m = np.max(a, axis=axis, keepdims=True)
+    """``log Σ exp(a)`` along ``axis`` without overflow: ``m + log Σ exp(a − m)``, m = max a.
+
+    ``-inf`` entries are ``exp = 0`` terms (all of them, or none: ``-inf``); ``+inf`` gives ``+inf``.
+    """
+    a = validate.array(a, "a", finite=False)
+    if a.ndim == 0:
+        raise ValueError("a must be an array with at least one axis, got a single number")
+    axis = validate.integer(axis, "axis", min=-a.ndim, max=a.ndim - 1)
+    return _logsumexp(a, axis)
+
+
+def _logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    """:func:`logsumexp` without the checks (the free energies call it on large arrays)."""
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(m), m, 0.0)  # no max to subtract: all −inf (or empty), or +inf
     # terms below e^-700 (relative) change nothing; clipping them avoids slow subnormal floats
-    return np.squeeze(m, axis) + np.log(np.sum(np.exp(np.maximum(a - m, -700.0)), axis=axis))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.squeeze(shift, axis) + np.log(np.sum(np.exp(np.maximum(a - shift, -700.0)),
+                                                      axis=axis))
+    return np.where(np.squeeze(m, axis) == -np.inf, -np.inf, out)[()]  # [()]: a 0-d result as a number
 
 
 def free_energy_beta(y, beta: float, r1: float = 1.0, r2: float = 0.5,
@@ -110,7 +126,7 @@ def free_energy_beta(y, beta: float, r1: float = 1.0, r2: float = 0.5,
     y = _points(y)
     zs = z_grid(n_z)
     log_dz = np.log(2 * np.pi / len(zs))
-    return _blocks(y, lambda f: -logsumexp(-beta * _energies(f, zs, r1, r2) + log_dz) / beta)
+    return _blocks(y, lambda f: -_logsumexp(-beta * _energies(f, zs, r1, r2) + log_dz) / beta)
 
 
 def free_energy_grad(y, beta: float | None = None, r1: float = 1.0, r2: float = 0.5,

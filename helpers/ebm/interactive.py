@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from helpers import plotting, validate, widgets
-from helpers.ebm.core import free_energy_grad, free_energy_min, infer, logsumexp, z_grid
+from helpers.ebm.core import _logsumexp, free_energy_grad, free_energy_min, infer, z_grid
 
 BOX = (-1.6, 1.6, -1.2, 1.2)
 STARTS = np.array([[-1.4, 1.0], [1.4, -1.0], [0.25, 0.05], [-0.6, -0.1], [1.5, 0.9], [0.0, -1.1]])
@@ -50,15 +50,22 @@ class BetaModel:
         self.shape = (len(self.ys), len(self.xs))
 
     def free_energy(self, E: np.ndarray, beta: float) -> np.ndarray:
-        return -logsumexp(-beta * E + self.log_dz) / beta
+        return -_logsumexp(-beta * E + self.log_dz) / beta  # (unchecked: every slider move)
 
 
 def beta_view(model: BetaModel, beta: float, starts=STARTS, steps: int = 40,
               lr: float = 0.1) -> BetaView:
     """Pure update: ``F_β`` on the grid and the cut, and inference paths; never raises.
 
-    A β that is not a positive finite number gives a banner instead of a figure.
+    A β that is not a positive finite number gives a banner instead of a figure (the other
+    arguments are checked: ``model`` a :class:`BetaModel`, ``starts (n, 2)``, ``steps``, ``lr``).
     """
+    if not isinstance(model, BetaModel):
+        raise TypeError(f"model must be a BetaModel, got {type(model).__name__}")
+    starts = validate.array(starts, "starts", shape=(None, 2), min_size=2)
+    steps = validate.integer(steps, "steps", min=0, max=10_000)
+    # F_β's Hessian is at most 2I: steps with lr <= 1 never blow up (paths stay finite)
+    lr = validate.real(lr, "lr", min=0, min_open=True, max=1)
     try:
         beta = float(beta)
     except (TypeError, ValueError):

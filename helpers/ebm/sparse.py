@@ -32,6 +32,11 @@ def soft_threshold(x, t) -> np.ndarray:
     t = validate.array(t, "t")
     if np.any(t < 0):
         raise ValueError(f"t must be >= 0 (a threshold), got {t.min()!r}")
+    try:
+        np.broadcast_shapes(x.shape, t.shape)
+    except ValueError:
+        raise ValueError(f"t must be a number or an array that broadcasts against x of shape "
+                         f"{x.shape}, got shape {t.shape}") from None
     return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)
 
 
@@ -202,6 +207,8 @@ def train_lista(W, Y, lam: float, K: int = 5, steps: int = 300, lr: float = 1e-3
 
 def lista_codes(model: LISTA, Y) -> np.ndarray:
     """All K codes of a trained LISTA for ``Y (n, signal)``: array ``(K, n, code)``."""
-    Y = validate.array(Y, "Y", ndim=2)
+    if not isinstance(model, LISTA):
+        raise TypeError(f"model must be a LISTA (from train_lista), got {type(model).__name__}")
+    Y = validate.array(Y, "Y", shape=(None, model.W.shape[0]))
     with torch.no_grad(), one_thread():
         return np.stack([z.numpy() for z in model.codes(torch.tensor(Y))])
