@@ -418,6 +418,28 @@ def test_bad_inputs_raise_value_errors_naming_the_argument(call, word):
         call()
 
 
+@pytest.mark.parametrize("call, error, word", [
+    (lambda: conv.grid_shape(3), TypeError, "shape must be a tuple of 1 or 2"),
+    (lambda: conv.grid_shape(np.array(3)), TypeError, "shape must be a tuple of 1 or 2"),
+    (lambda: conv.grid_shape({4, 5}), TypeError, "shape must be a tuple of 1 or 2"),
+    (lambda: conv.grid_shape((3, 3), name=None), TypeError, "name must be a string"),
+    (lambda: conv.dirac((10**9,)), ValueError, "shape must have at most"),
+    (lambda: conv.make_black_box((10**9, 10**9)), ValueError, "shape must have at most"),
+    (lambda: conv.make_black_box((6, 6), seed=-1), ValueError, "seed must be >= 0"),
+    (lambda: conv.impulse_response(None, (3, 3)), TypeError, "op must be a function"),
+    (lambda: conv.operator_matrix(lambda f: None, (3,)), TypeError, r"op\(f\) must be an array"),
+    (lambda: conv.valid_output_shape((5,), (3, 3)), ValueError, "image_shape must be a pair"),
+    (lambda: conv.valid_output_shape((5, 5), torch.tensor(3)), TypeError, "kernel_shape must be"),
+    (lambda: conv.toy_signal(10**9), ValueError, "n must be <="),
+    (lambda: conv.toy_signal(None), TypeError, "n must be an integer"),
+    (lambda: conv.playground(size=None), TypeError, "size must be a real number"),
+    (lambda: conv.pooling_playground(size=1e300), ValueError, "size must be <="),
+])
+def test_hostile_inputs_raise_type_or_value_errors_naming_the_argument(call, error, word):
+    with pytest.raises(error, match=word):
+        call()
+
+
 @pytest.mark.parametrize("call, word", [
     (lambda: conv.conv2d("image", GOOD), "f must be an array of numbers"),
     (lambda: conv.conv2d(GOOD, np.ones((2, 2)) * 1j), "h must hold real numbers"),

@@ -86,6 +86,42 @@ def test_adam_matches_torch_optim_adam():
         torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
 
 
+def _params():
+    return [torch.zeros(3, requires_grad=True)]
+
+
+@pytest.mark.parametrize("call, error, word", [
+    (lambda: cnn.Adam(None), TypeError, "params must be an iterable of tensors"),
+    (lambda: cnn.Adam(torch.zeros(3, requires_grad=True)), TypeError, "params must be"),
+    (lambda: cnn.Adam(["w"]), TypeError, "params must be an iterable of tensors"),
+    (lambda: cnn.Adam(_params(), lr=-0.1), ValueError, "lr must be >= 0"),
+    (lambda: cnn.Adam(_params(), lr="fast"), TypeError, "lr must be a real number"),
+    (lambda: cnn.Adam(_params(), betas=0.9), TypeError, "betas must be a pair"),
+    (lambda: cnn.Adam(_params(), betas=(0.9,)), ValueError, "betas must be a pair"),
+    (lambda: cnn.Adam(_params(), betas=(1.0, 0.9)), ValueError, r"betas\[0\] must be < 1"),
+    (lambda: cnn.Adam(_params(), eps=float("nan")), ValueError, "eps must be a finite"),
+    (lambda: cnn.accuracy(print, torch.zeros(4, 1, 8, 8), [0, 1, 2, 3]), TypeError, "model must"),
+    (lambda: cnn.accuracy(cnn.lenet(), np.zeros((4, 1, 8, 8)), [0, 1, 2, 3]), TypeError,
+     "X must be a torch.Tensor"),
+    (lambda: cnn.accuracy(cnn.lenet(), torch.zeros(0, 1, 8, 8), []), ValueError,
+     "X must hold at least one example"),
+    (lambda: cnn.accuracy(cnn.lenet(), torch.zeros(4, 1, 8, 8), [0, 1, 2]), ValueError,
+     "y must have 4 entries"),
+    (lambda: cnn.accuracy(cnn.lenet(), torch.zeros(4, 1, 8, 8), [0, 1, 2, 10]), ValueError,
+     "y must hold only the labels"),
+])
+def test_bad_arguments_raise_errors_naming_the_argument(call, error, word):
+    with pytest.raises(error, match=word):
+        call()
+
+
+def test_accuracy_counts_the_arg_max_hits():
+    scores = torch.nn.Flatten()  # the input is its own score table
+    X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [1.0, 0.0, 0.0]])
+    assert cnn.accuracy(scores, X, torch.tensor([1, 0, 2, 2])) == 0.75
+    assert cnn.accuracy(scores, X, [1, 0, 2, 0]) == 1.0
+
+
 def test_both_learn_the_digits_well_above_chance(results):
     for r in results:
         for name in ("CNN", "MLP"):

@@ -54,6 +54,11 @@ def test_output_size_by_hand():
     (lambda: conv.receptive_field([(3, 1), (2.5, 1)]), TypeError, r"layers\[1\] kernel_size"),
     (lambda: conv.receptive_field([(3, 0)]), ValueError, r"layers\[0\] stride must be >= 1"),
     (lambda: conv.field_masks([(5, 1)], 3), ValueError, "n=3 is too short"),
+    (lambda: conv.field_masks([(3, 1)], 10**9), ValueError, "n must be <= 4096"),
+    (lambda: conv.receptive_field(np.array(3)), TypeError, "layers must be a list"),
+    (lambda: conv.receptive_fields(torch.tensor(True)), TypeError, "layers must be a list"),
+    (lambda: conv.cnn.receptive_field_by_gradient(object()), TypeError, "layers must be a list"),
+    (lambda: conv.cnn.receptive_field_by_gradient([(3, 1)], 10**9), ValueError, "n must be <="),
     (lambda: conv.draw_receptive_field("ax", [(3, 1)]), TypeError, "ax must be a matplotlib Axes"),
 ])
 def test_bad_sizes_raise_errors_naming_the_argument(call, error, word):

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from helpers import validate
+from helpers.conv.sizes import MAX_N, _layers
 from helpers.playground import one_thread
 
 
@@ -37,10 +38,15 @@ def mlp(hidden: int = 25, n_in: int = 64, n_classes: int = 10) -> nn.Sequential:
                          nn.ReLU(), nn.Linear(hidden, validate.integer(n_classes, "n_classes", min=2)))
 
 
-def n_params(model: nn.Module) -> int:
-    """Number of trainable parameters (weights and biases)."""
+def _check_model(model) -> nn.Module:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return model
+
+
+def n_params(model: nn.Module) -> int:
+    """Number of trainable parameters (weights and biases)."""
+    _check_model(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -62,8 +68,28 @@ class Result:
 
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of ``X`` whose arg-max prediction equals ``y``."""
+    _check_model(model)
+    X = validate.tensor(X, "X", ndim=(2, 3, 4))
+    if len(X) == 0:
+        raise ValueError(f"X must hold at least one example, got shape {tuple(X.shape)}")
     with torch.no_grad():
-        return float((model(X).argmax(dim=1) == y).float().mean())
+        scores = model(X)
+    if scores.dim() != 2 or len(scores) != len(X):
+        raise ValueError(f"model must map X to scores of shape ({len(X)}, classes), "
+                         f"got {tuple(scores.shape)}")
+    y = torch.as_tensor(validate.labels(y, "y", classes=range(scores.shape[1]), n=len(X)))
+    return float((scores.argmax(dim=1) == y).float().mean())
+
+
+def _tensors(params) -> list[torch.Tensor]:
+    """``params`` (e.g. ``model.parameters()``) as a list of tensors."""
+    try:
+        params = None if isinstance(params, torch.Tensor) else list(params)
+    except TypeError:
+        params = None
+    if params is None or not all(isinstance(p, torch.Tensor) for p in params):
+        raise TypeError("params must be an iterable of tensors such as model.parameters()")
+    return params
 
 
 class Adam:
@@ -76,8 +102,15 @@ class Adam:
     """
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
-        self.params = [p for p in params if p.requires_grad]
-        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
+        self.params = [p for p in _tensors(params) if p.requires_grad]
+        self.lr, self.eps = validate.real(lr, "lr", min=0), validate.real(eps, "eps", min=0)
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {type(betas).__name__}")
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {tuple(betas)!r:.40}")
+        self.b1, self.b2 = (validate.real(b, f"betas[{i}]", min=0, max=1, max_open=True)
+                            for i, b in enumerate(betas))
+        self.t = 0
         self.m = [torch.zeros_like(p) for p in self.params]
         self.v = [torch.zeros_like(p) for p in self.params]
 
@@ -103,8 +136,7 @@ def train(model: nn.Module, X_train, y_train, X_test, y_test, epochs: int = 15,
 
     Returns the model, the mean training loss per epoch and the accuracy on the test set.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    _check_model(model)
     epochs = validate.integer(epochs, "epochs", min=1)
     lr = validate.real(lr, "lr", min=0, min_open=True)
     batch_size = validate.integer(batch_size, "batch_size", min=1)
@@ -152,12 +184,10 @@ def receptive_field_by_gradient(layers, n: int = 64) -> np.ndarray:
     reach that unit. Returns a boolean mask ``(n,)``; its extent (first to last True) is the
     receptive field (a kernel smaller than its stride leaves gaps inside).
     """
-    n = validate.integer(n, "n", min=1)
+    layers, n = _layers(layers), validate.integer(n, "n", min=1, max=MAX_N)
     x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
     out = x
-    for i, pair in enumerate(layers):
-        k = validate.integer(pair[0], f"layers[{i}] kernel_size", min=1)
-        s = validate.integer(pair[1], f"layers[{i}] stride", min=1)
+    for i, (k, s) in enumerate(layers):
         if out.shape[-1] < k:
             raise ValueError(f"n={n} is too short for layers[{i}]: the input shrinks below k={k}")
         out = nn.functional.conv1d(out, torch.ones(1, 1, k, dtype=torch.float64), stride=s)

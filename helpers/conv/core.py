@@ -16,6 +16,7 @@ depend on the boundary.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -28,18 +29,26 @@ Op = Callable[[np.ndarray], np.ndarray]
 
 
 # ---------------------------------------------------------------- input checks
-def grid_shape(shape, name: str = "shape") -> tuple[int, ...]:
-    """``shape`` as a tuple of 1 or 2 positive ints (numpy ints accepted).
+MAX_GRID = 2 ** 24  # entries of a grid: a 4096 x 4096 image (128 MB as float64)
 
-    A non-sequence or a non-integer entry (``5.5``, ``True``) -> ``TypeError``; the wrong number of
-    entries or an entry < 1 -> ``ValueError``; the message names ``name``.
+
+def grid_shape(shape, name: str = "shape") -> tuple[int, ...]:
+    """``shape`` as a tuple of 1 or 2 positive ints (numpy ints accepted), at most MAX_GRID cells.
+
+    Not a tuple, list or 1-D array, or a non-integer entry (``5.5``, ``True``) -> ``TypeError``;
+    the wrong number of entries or an entry < 1 -> ``ValueError``; the message names ``name``.
     """
-    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+    validate.text(name, "name")
+    vector = isinstance(shape, np.ndarray) and shape.ndim == 1
+    if not (isinstance(shape, (tuple, list)) or vector):
         raise TypeError(f"{name} must be a tuple of 1 or 2 positive ints, got "
-                        f"{type(shape).__name__} {shape!r}")
+                        f"{type(shape).__name__} {shape!r:.40}")
     if len(shape) not in (1, 2):
         raise ValueError(f"{name} must be a tuple of 1 or 2 positive ints, got {tuple(shape)!r}")
-    return tuple(validate.integer(s, f"{name}[{i}]", min=1) for i, s in enumerate(shape))
+    shape = tuple(validate.integer(s, f"{name}[{i}]", min=1) for i, s in enumerate(shape))
+    if math.prod(shape) > MAX_GRID:
+        raise ValueError(f"{name} must have at most {MAX_GRID} cells, got {shape}")
+    return shape
 
 
 def _signal(x, name: str, ndim) -> np.ndarray:
@@ -170,7 +179,7 @@ def dirac(shape, m: int = 0, n: int = 0) -> np.ndarray:
 
 def _apply(op: Op, f: np.ndarray) -> np.ndarray:
     validate.function(op, "op")
-    out = np.asarray(op(f), dtype=float)
+    out = validate.array(op(f), "op(f)", finite=False)
     if not np.all(np.isfinite(out)):
         raise ValueError("op must return finite values, got NaN or inf")
     return out
@@ -182,6 +191,7 @@ def impulse_response(op: Op, shape) -> np.ndarray:
     For a linear operator that commutes with circular shifts,
     ``conv2d(f, h, mode="same", boundary="circular") == op(f)`` for every f of that shape.
     """
+    validate.function(op, "op")
     return _apply(op, dirac(shape))
 
 
@@ -190,6 +200,7 @@ def operator_matrix(op: Op, shape) -> np.ndarray:
 
     Column j is ``op(e_j).ravel()`` for the j-th basis image ``e_j`` (row-major); Q = prod(shape).
     """
+    validate.function(op, "op")
     shape = grid_shape(shape)
     Q = int(np.prod(shape))
     if Q > 4096:
@@ -290,7 +301,7 @@ def make_black_box(shape, seed: int = 0) -> Op:
     shape = grid_shape(shape)
     if len(shape) != 2 or min(shape) < 5:
         raise ValueError(f"shape must be 2-D with both sizes >= 5, got {shape}")
-    rng = np.random.default_rng(validate.integer(seed, "seed"))
+    rng = np.random.default_rng(validate.integer(seed, "seed", min=0))
     hidden = np.zeros(shape)
     hidden[:5, :5] = rng.normal(size=(5, 5))
     spectrum = np.fft.fft2(np.roll(hidden, (-2, -2), axis=(0, 1)))

@@ -34,9 +34,16 @@ def circulant(h, n: int) -> np.ndarray:
     return padded[(i - j) % n]
 
 
+def _pair(shape, name: str) -> tuple[int, int]:
+    shape = grid_shape(shape, name)
+    if len(shape) != 2:
+        raise ValueError(f"{name} must be a pair (rows, columns), got {shape}")
+    return shape
+
+
 def valid_output_shape(image_shape, kernel_shape, stride: int = 1) -> tuple[int, int]:
     """Output shape of a valid convolution with a stride: ``((M - K) // s + 1, (N - L) // s + 1)``."""
-    (M, N), (K, L) = grid_shape(image_shape, "image_shape"), grid_shape(kernel_shape, "kernel_shape")
+    (M, N), (K, L) = _pair(image_shape, "image_shape"), _pair(kernel_shape, "kernel_shape")
     stride = validate.integer(stride, "stride", min=1)
     if K > M or L > N:
         raise ValueError(f"kernel_shape must fit inside image_shape, got {(K, L)} and {(M, N)}")

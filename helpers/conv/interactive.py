@@ -34,6 +34,11 @@ def _figure(figsize: tuple[float, float]):
     return fig, canvas
 
 
+def _size(size) -> float:
+    """The playgrounds' scale factor of the figure (1.0 = 11 inches wide)."""
+    return validate.real(size, "size", min=0.25, max=4)
+
+
 def signals() -> dict[str, np.ndarray]:
     """Small 2-D test signals (32 x 32, values in [0, 1]) for the equivariance playground."""
     y, x = np.mgrid[0:32, 0:32]
@@ -65,6 +70,7 @@ def equivariance_view(f, h, dy: int, dx: int, boundary: str = "circular",
 
 def playground(size: float = 1.0) -> W.Widget:
     """Shift a signal and watch a filter's output move with it (or not, at a zero boundary)."""
+    size = _size(size)
     sigs = signals()
     c = {"signal": W.Dropdown(options=list(sigs), value="letter L", description="signal"),
          "kernel": W.Dropdown(options=list(KERNELS), value="edge", description="kernel"),
@@ -120,6 +126,7 @@ def playground(size: float = 1.0) -> W.Widget:
 
 def toy_signal(n: int = 16) -> np.ndarray:
     """R. Zhang's 1-D toy input ``0 0 1 1 0 0 1 1 …`` of length n."""
+    n = validate.integer(n, "n", min=1, max=10**6)
     return ((np.arange(n) // 2) % 2).astype(float)
 
 
@@ -131,6 +138,7 @@ def pooling_view(x, s: int, k: int, blur=(1.0, 2.0, 1.0)) -> dict:
 
 def pooling_playground(size: float = 1.0) -> W.Widget:
     """Slide a 1-D signal under max-pooling and antialiased (blur) pooling and compare."""
+    size = _size(size)
     sigs = {"toy 0 0 1 1 …": toy_signal(16),
             "random": np.round(np.random.default_rng(1).uniform(size=16), 2)}
     c = {"signal": W.Dropdown(options=list(sigs), description="signal"),

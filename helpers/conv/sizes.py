@@ -8,7 +8,7 @@ size ``k``, ``padding`` zeros on each side and stride ``s`` places the kernel at
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from helpers import validate
 
@@ -30,10 +30,13 @@ def output_size(m: int, k: int, padding: int = 0, stride: int = 1) -> int:
     return (m + 2 * padding - k) // stride + 1
 
 
+MAX_N = 4096  # input length of a 1-D stack (the lecture draws 24-64 pixels)
+
+
 def _layers(layers) -> list[tuple[int, int]]:
-    if isinstance(layers, (str, bytes)) or not isinstance(layers, Iterable):
+    if not isinstance(layers, (list, tuple)):
         raise TypeError(f"layers must be a list of (kernel_size, stride) pairs, got "
-                        f"{type(layers).__name__} {layers!r}")
+                        f"{type(layers).__name__} {layers!r:.40}")
     out = []
     for i, layer in enumerate(layers):
         if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence):
@@ -78,7 +81,7 @@ def field_masks(layers, n: int) -> list[list[bool]]:
     skipped.
     """
     layers = _layers(layers)
-    n = validate.integer(n, "n", min=1)
+    n = validate.integer(n, "n", min=1, max=MAX_N)
     sizes = [n]
     for i, (k, s) in enumerate(layers):
         if k > sizes[-1]:
