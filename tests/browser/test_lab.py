@@ -50,6 +50,8 @@ PARALLEL = max(1, int(os.environ.get("LAB_PARALLEL", "2")))
 START_TIMEOUT = 180  # s: jupyter lab up, JupyterLab loaded in the page, a kernel started
 RUN_TIMEOUT = 900  # s: one notebook's Run All (a few times the slowest run on a loaded machine)
 REDRAW_TIMEOUT = 30  # s: a figure changes after a slider moved (the kernel may be busy)
+# screenshots of failed figure checks (as conftest's artifacts_dir)
+ARTIFACTS_ON_FAILURE = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "build" / "browser-artifacts"))
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # User settings of the temporary JupyterLab: no news or update checks (no request may leave the
@@ -421,8 +423,18 @@ def _check_like_snapshot(page, output, pixels, snapshot, where: str, when: str,
     while _ink_fraction(pixels) < 0.5 * stored and time.monotonic() < end:
         page.wait_for_timeout(500)
         pixels = _figure_pixels(output)
+    if _ink_fraction(pixels) < 0.5 * stored:
+        # one more look with the figure in view and its page in front: a canvas that is off
+        # screen or on a page behind another may not be painted yet (requestAnimationFrame)
+        page.bring_to_front()
+        output.scroll_into_view_if_needed()
+        page.wait_for_timeout(2000)
+        pixels = _figure_pixels(output)
     live = _ink_fraction(pixels)
     if live < 0.5 * stored:
+        ARTIFACTS_ON_FAILURE.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9]+", "-", f"{page.url.split('/')[-1]}-{where}-{when}")
+        output.screenshot(path=str(ARTIFACTS_ON_FAILURE / f"lab-FAILED-{name}.png"))
         problems.append(f"{where}: {when} the live figure shows much less than the widget's "
                         f"stored snapshot ({live:.1%} of its pixels drawn, snapshot {stored:.1%})")
     return pixels
