@@ -356,6 +356,32 @@ def test_bad_types_raise_type_error(call):
         call()
 
 
+def _axes():
+    from matplotlib.figure import Figure
+
+    return Figure().add_subplot()
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: rnn.activate([1.0], "softsign"), ValueError, "name"),
+    (lambda: rnn.activate(None, "tanh"), TypeError, "a"),
+    (lambda: rnn.activate(np.array([1, 2], dtype=object), "tanh"), ValueError, "a"),
+    (lambda: rnn.draw_cliff(_axes(), resolution=10**9), ValueError, "resolution"),
+    (lambda: rnn.draw_cliff(_axes(), box=(10.0, 2.0, -8.0, 0.0)), ValueError, "box"),
+    (lambda: rnn.draw_cliff(_axes(), box="box"), TypeError, "box"),
+    (lambda: rnn.jacobian_playground(size=None), TypeError, "size"),
+    (lambda: rnn.cliff_playground(size=100), ValueError, "size"),
+])
+def test_bad_arguments_raise_errors_naming_them(call, error, name):
+    with pytest.raises(error, match=rf"^{name}(?!\w)"):
+        call()
+
+
+def test_activate_keeps_nan_and_inf():
+    out = rnn.activate([np.nan, np.inf, -np.inf], "sigmoid")
+    assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == 0.0
+
+
 def test_numpy_scalars_are_accepted():
     assert rnn.cliff_loss(np.float32(5.0), np.float64(-2.0), T=np.int64(50)) == \
         pytest.approx(rnn.cliff_loss(5.0, -2.0))

@@ -107,3 +107,20 @@ def test_sweep_returns_one_model_per_run():
 def test_bad_input(call, error):
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: rnn.sweep(None), TypeError, "Ts"),
+    (lambda: rnn.sweep([5, 10**9]), ValueError, r"Ts\[1\]"),
+    (lambda: rnn.sweep([5], kinds="lstm"), TypeError, "kinds"),
+    (lambda: rnn.sweep([5], kinds=("lstm", "transformer")), ValueError, "kinds"),
+    (lambda: rnn.sweep([5], seed=-1), ValueError, "seed"),
+    (lambda: rnn.sweep([5], config={"steps": 2}), TypeError, "config"),
+    (lambda: rnn.sweep([5], progress="bar"), TypeError, "progress"),
+    (lambda: rnn.train_memory("rnn", 5, config=None), TypeError, "config"),
+    (lambda: rnn.MemoryConfig(steps=10**9), ValueError, "steps"),
+    (lambda: rnn.MemoryConfig(lr=0), ValueError, "lr"),
+])
+def test_bad_arguments_are_refused_before_training_and_named(call, error, name):
+    with pytest.raises(error, match=rf"^{name}(?!\w)"):
+        call()

@@ -23,16 +23,17 @@ ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu", "step")
 def activate(a: np.ndarray, name: str) -> np.ndarray:
     """An element-wise activation: identity, tanh, sigmoid ``1/(1+e^-a)``, relu ``max(a, 0)``
     or step ``1 if a > 0 else 0``."""
-    validate.choice(name, "activation", ACTIVATIONS)
+    validate.choice(name, "name", ACTIVATIONS)
+    a = validate.array(a, "a", finite=False)  # a float copy; NaN and inf pass through
     if name == "identity":
-        return np.array(a, dtype=float)
+        return a
     if name == "tanh":
         return np.tanh(a)
     if name == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(a, dtype=float)))  # no overflow
+        return 0.5 * (1.0 + np.tanh(0.5 * a))  # no overflow
     if name == "relu":
         return np.maximum(a, 0.0)
-    return (np.asarray(a) > 0).astype(float)
+    return (a > 0).astype(float)
 
 
 def _per_unit(a: np.ndarray, names) -> np.ndarray:

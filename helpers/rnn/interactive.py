@@ -54,6 +54,7 @@ def jacobian_view(radius: float, input_scale: float, nonlinearity: str = "tanh",
 
 def jacobian_playground(size: float = 1.0) -> W.Widget:
     """Sliders for the spectral radius, the input scale and ψ; the curve ‖∂h(T)/∂h(T-k)‖ vs k."""
+    size = validate.real(size, "size", min=0.2, max=4)  # figure scale
     c = {"radius": widgets.slider("spectral radius ρ", 0.5, 1.5, 1.0, step=0.01),
          "input_scale": widgets.slider("input scale", 0.0, 3.0, 0.1, step=0.05),
          "nonlinearity": W.ToggleButtons(options=NONLINEARITIES, value="tanh",
@@ -116,6 +117,11 @@ def draw_cliff(ax, resolution: int = 200, box=CLIFF_BOX):
     """The cliff loss (log colour scale) over ``box = (wmin, wmax, bmin, bmax)`` on ``ax``;
     returns the image."""
     validate.axes(ax)
+    resolution = validate.integer(resolution, "resolution", min=2, max=1000)
+    box = validate.array(box, "box", shape=(4,))
+    if not (box[0] < box[1] and box[2] < box[3]) or np.abs(box).max() > 1e6:
+        raise ValueError(f"box must be (wmin, wmax, bmin, bmax) with wmin < wmax, bmin < bmax "
+                         f"and |values| <= 1e6, got {tuple(box.tolist())}")
     ws = np.linspace(box[0], box[1], resolution)
     bs = np.linspace(box[2], box[3], resolution)
     S = cliff_surface(ws, bs)
@@ -128,6 +134,7 @@ def draw_cliff(ax, resolution: int = 200, box=CLIFF_BOX):
 
 def cliff_playground(size: float = 1.0) -> W.Widget:
     """Click (or drag) on the loss surface to move the start; compare plain and clipped descent."""
+    size = validate.real(size, "size", min=0.2, max=4)  # figure scale
     c = {"w0": widgets.slider("start w₀", CLIFF_BOX[0], CLIFF_BOX[1], 5.0, step=0.05),
          "b0": widgets.slider("start b₀", CLIFF_BOX[2], CLIFF_BOX[3], -6.0, step=0.05),
          "lr": W.FloatLogSlider(value=0.02, base=10, min=-3, max=0, step=0.05,

@@ -23,6 +23,8 @@ from helpers import validate
 from helpers.playground import one_thread  # tiny tensors: one thread is fastest
 
 KINDS = ("rnn", "lstm", "gru")
+MAX_T = 200           # longest sequence trained on (an LSTM at T = 200 trains in ~15 s)
+MAX_SEED = 2**32 - 1  # train_memory seeds its batches with 100_000 * seed + step
 
 
 def memory_task(T: int, n: int, seed: int, n_symbols: int = 4,
@@ -78,6 +80,20 @@ class MemoryConfig:
     n_symbols: int = 4
     n_distractors: int = 4
 
+    def __post_init__(self):  # refuse absurd sizes (time grows with steps × batch × T)
+        validate.integer(self.hidden, "hidden", min=1, max=1024)
+        validate.integer(self.steps, "steps", min=1, max=10_000)
+        validate.integer(self.batch, "batch", min=1, max=10_000)
+        validate.real(self.lr, "lr", min=0, min_open=True, max=10)
+        validate.real(self.gate_bias, "gate_bias", min=-20, max=20)
+        validate.integer(self.n_symbols, "n_symbols", min=2, max=100)
+        validate.integer(self.n_distractors, "n_distractors", min=1, max=100)
+
+
+def _check_config(config) -> None:
+    if not isinstance(config, MemoryConfig):
+        raise TypeError(f"config must be a MemoryConfig, got {type(config).__name__}")
+
 
 def initial_model(kind: str, seed: int = 0, config: MemoryConfig = MemoryConfig()) -> MemoryNet:
     """The untrained model that :func:`train_memory` starts from (same seed, same weights)."""
@@ -92,8 +108,9 @@ def train_memory(kind: str, T: int, seed: int = 0,
     """Train a ``kind`` model on the memory task of length ``T`` with Adam (a fresh batch per
     step, seeded by ``seed``); return the model and the training losses ``(steps,)``."""
     validate.choice(kind, "kind", KINDS)
-    T = validate.integer(T, "T", min=1)
-    seed = validate.integer(seed, "seed", min=0)
+    T = validate.integer(T, "T", min=1, max=MAX_T)
+    seed = validate.integer(seed, "seed", min=0, max=MAX_SEED)
+    _check_config(config)
     c = config
     losses = np.empty(c.steps)
     with one_thread():
@@ -112,8 +129,7 @@ def train_memory(kind: str, T: int, seed: int = 0,
 def _check_model(model, config) -> None:
     if not isinstance(model, MemoryNet):
         raise TypeError(f"model must be a MemoryNet, got {type(model).__name__}")
-    if not isinstance(config, MemoryConfig):
-        raise TypeError(f"config must be a MemoryConfig, got {type(config).__name__}")
+    _check_config(config)
 
 
 def accuracy(model: MemoryNet, T: int, n: int = 1000, seed: int = 999_999,
@@ -138,15 +154,28 @@ def first_step_gradient(model: MemoryNet, T: int, n: int = 128, seed: int = 999_
     return float(grad[:, 0].norm(dim=1).mean())
 
 
+def _list(value, name: str) -> list:
+    """``value`` (a list, tuple, range or 1-D array) as a list, else a TypeError naming it."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if not isinstance(value, (list, tuple, range)):
+        raise TypeError(f"{name} must be a list, got {type(value).__name__}")
+    return list(value)
+
+
 def sweep(Ts, kinds=KINDS, seed: int = 0, config: MemoryConfig = MemoryConfig(),
           progress=None) -> dict:
     """Train every ``kind`` at every ``T`` (seed ``seed``); ``progress()`` is called after each run.
 
     Returns ``{"Ts" (len(Ts),), "accuracy": {kind: (len(Ts),)}, "models": {kind: [model per T]}}``.
     """
-    Ts = [validate.integer(T, "T", min=1) for T in Ts]
-    for kind in kinds:
-        validate.choice(kind, "kind", KINDS)
+    Ts = [validate.integer(T, f"Ts[{i}]", min=1, max=MAX_T)
+          for i, T in enumerate(_list(Ts, "Ts"))]
+    kinds = [validate.choice(kind, "kinds", KINDS) for kind in _list(kinds, "kinds")]
+    seed = validate.integer(seed, "seed", min=0, max=MAX_SEED)
+    _check_config(config)
+    if progress is not None:
+        validate.function(progress, "progress")
     out = {"Ts": np.array(Ts), "accuracy": {k: np.empty(len(Ts)) for k in kinds},
            "models": {k: [] for k in kinds}}
     for kind in kinds:
