@@ -33,6 +33,20 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     gradient of a copy is the sum of the gradients of all copies, so we sum over those axes.
     ``grad (…, *shape-compatible)`` → an array of exactly ``shape``.
     """
+    grad = validate.array(grad, "grad", dtype=None, finite=False)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape must be a tuple of sizes, got {type(shape).__name__}")
+    shape = tuple(validate.integer(s, "shape[...]", min=0) for s in shape)
+    fits = len(shape) <= grad.ndim and all(s in (1, g) for s, g in zip(shape[::-1],
+                                                                         grad.shape[::-1]))
+    if not fits:
+        raise ValueError(f"shape {shape} does not broadcast to grad's shape {grad.shape} "
+                         f"(each axis of shape must be 1 or match grad's last axes)")
+    return _unbroadcast(grad, shape)
+
+
+def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """:func:`unbroadcast` without the input checks (the backward pass calls it per node)."""
     if grad.shape == shape:
         return grad
     while grad.ndim > len(shape):  # new leading axes: sum them away
@@ -372,7 +386,7 @@ def backward_steps(root: Tensor, grad=None) -> Iterator[tuple[Tensor, Tensor, np
         for parent, contribution in zip(node._parents, node._backward(g)):
             if not parent.requires_grad:
                 continue
-            contribution = unbroadcast(np.asarray(contribution), parent.shape)
+            contribution = _unbroadcast(np.asarray(contribution), parent.shape)
             key = id(parent)
             grads[key] = contribution if key not in grads else grads[key] + contribution
             yield node, parent, contribution

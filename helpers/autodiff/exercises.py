@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import checks
+from helpers import checks, validate
 from helpers.autodiff.engine import unbroadcast
 from helpers.autodiff.optim import adam_step
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
     """``log(1 + eˣ)``, computed as ``max(x, 0) + log1p(e^{−|x|})`` (no overflow)."""
+    x = validate.array(x, "x", dtype=None, finite=False)
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
@@ -77,7 +78,8 @@ ADAM_STEP = checks.Exercise(
     name="adam_step", reference=adam_step,
     arg_names=("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
     cases=_adam_cases, show_expected=False,
-    forbidden=("helpers.autodiff.optim:adam_step", "helpers.autodiff:adam_step"),
+    forbidden=("helpers.autodiff.optim:adam_step", "helpers.autodiff:adam_step",
+               "helpers.autodiff.optim:Adam", "helpers.autodiff:Adam"),  # the class steps too
     hint="update m and v first (moving averages of g and g²), then divide each by "
          "(1 − βᵗ) for the bias correction, and add eps outside the square root, as torch does. "
          "Return new arrays (theta, m, v); do not change the inputs in place.",

@@ -149,7 +149,8 @@ def stepper_state(tr: Trace, k: int) -> StepperState:
     step ``n_forward + 1`` seeds ``∂f/∂f = 1`` (f the output); each later step fires one local rule and adds its
     contribution to a parent's gradient (a node used twice receives two).
     """
-    k = int(min(max(k, 0), tr.n_steps))
+    _check_trace(tr)
+    k = min(max(validate.integer(k, "k"), 0), tr.n_steps)
     n = len(tr.nodes)
     computed = [i for i, t in enumerate(tr.nodes) if t._parents]  # in forward order
     shown = set(range(n)) - set(computed[min(k, tr.n_forward):])
@@ -196,6 +197,8 @@ def draw_graph(ax, tr: Trace, k: int | None = None) -> dict:
     """Draw the graph of ``tr`` on ``ax`` after ``k`` steps (default: all), values in black
     and gradients in vermillion; returns the artists for :func:`show_state`."""
     validate.axes(ax)
+    _check_trace(tr)
+    k = tr.n_steps if k is None else validate.integer(k, "k")
     pos = tr.positions
     art = {"nodes": [], "edges": [], "edge_text": []}
     top = pos[:, 1].max()
@@ -222,12 +225,24 @@ def draw_graph(ax, tr: Trace, k: int | None = None) -> dict:
     ax.set_ylim(pos[:, 1].min() - 0.6, pos[:, 1].max() + (1.0 if arcs else 0.6))
     ax.set_axis_off()
     art["title"] = ax.set_title("", fontsize=12)
-    show_state(art, tr, stepper_state(tr, tr.n_steps if k is None else k))
+    show_state(art, tr, stepper_state(tr, k))
     return art
 
 
 def show_state(art: dict, tr: Trace, state: StepperState) -> None:
     """Update the artists of :func:`draw_graph` to ``state``."""
+    _check_trace(tr)
+    if not isinstance(art, dict) or not {"nodes", "edges", "edge_text", "title"} <= set(art):
+        raise TypeError(f"art must be the dict of artists that draw_graph returns, got "
+                        f"{type(art).__name__}")
+    if not isinstance(state, StepperState):
+        raise TypeError(f"state must be a StepperState (from stepper_state), got "
+                        f"{type(state).__name__}")
+    counts = (len(tr.nodes), len(tr.edges))
+    if counts != (len(art["nodes"]), len(art["edges"])) or \
+            counts != (len(state.value_text), len(state.edge_text)):
+        raise ValueError("art and state must come from draw_graph and stepper_state of this tr "
+                         "(their node and edge counts differ)")
     for i, box in enumerate(art["nodes"]):
         lines = [tr.labels[i], f"value {state.value_text[i] or '?'}"]
         lines.append(f"grad {state.grad_text[i] or '·'}")
@@ -242,6 +257,11 @@ def show_state(art: dict, tr: Trace, state: StepperState) -> None:
         arrow[0].set_color(color)
         arrow[1].arrow_patch.set_color(color)
     art["title"].set_text(_wrap(state.caption))
+
+
+def _check_trace(tr) -> None:
+    if not isinstance(tr, Trace):
+        raise TypeError(f"tr must be a Trace (from trace(expression)), got {type(tr).__name__}")
 
 
 def _wrap(text: str, width: int = 90) -> str:

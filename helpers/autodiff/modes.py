@@ -24,6 +24,11 @@ from helpers import validate
 from helpers.autodiff.blas import one_thread
 
 
+# Upper bounds of one call, so that a typo (n=10**6) is refused instead of freezing the kernel:
+MAX_ENTRIES = 2 * 10**7  # numbers in all the matrices (160 MB)
+MAX_MADDS = 10**10  # multiply–adds (a few seconds)
+
+
 class Counter:
     """Counts the multiply–adds of the matrix products made through :meth:`matmul`."""
 
@@ -37,12 +42,21 @@ class Counter:
 
 def composition(n: int, depth: int, m: int, seed: int = 0) -> list[np.ndarray]:
     """Weights ``[W_1 … W_L (n, n), W_out (m, n)]`` of a random deep composition."""
+    n, depth, m = _check_sizes(n, depth, m)
+    rng = np.random.default_rng(validate.integer(seed, "seed", min=0))
+    return [rng.normal(size=(n, n)) / np.sqrt(n) for _ in range(depth)] + \
+        [rng.normal(size=(m, n)) / np.sqrt(n)]
+
+
+def _check_sizes(n, depth, m) -> tuple[int, int, int]:
+    """Positive integers whose composition has at most ``MAX_ENTRIES`` weights."""
     n = validate.integer(n, "n", min=1)
     depth = validate.integer(depth, "depth", min=1)
     m = validate.integer(m, "m", min=1)
-    rng = np.random.default_rng(seed)
-    return [rng.normal(size=(n, n)) / np.sqrt(n) for _ in range(depth)] + \
-        [rng.normal(size=(m, n)) / np.sqrt(n)]
+    if n * (depth * n + m) > MAX_ENTRIES:
+        raise ValueError(f"n = {n}, depth = {depth} and m = {m} give {n * (depth * n + m):,} "
+                         f"weights, more than {MAX_ENTRIES:,}: choose smaller sizes")
+    return n, depth, m
 
 
 def _check_net(Ws, x) -> tuple[list[np.ndarray], np.ndarray]:
@@ -103,6 +117,9 @@ def _reverse(Ws, x):
 
 def predicted_madds(n: int, depth: int, m: int) -> dict[str, int]:
     """The formulas: forward ``n (L n² + m n)``, reverse ``m (m n + L n²)``."""
+    n = validate.integer(n, "n", min=1)
+    depth = validate.integer(depth, "depth", min=1)
+    m = validate.integer(m, "m", min=1)
     return {"forward": n * (depth * n * n + m * n), "reverse": m * (m * n + depth * n * n)}
 
 
@@ -110,9 +127,16 @@ def chain_madds(dims: list[int]) -> dict[str, int]:
     """Multiply–adds of the Jacobian product ``J_L ⋯ J_1`` (``J_k`` of shape
     ``(dims[k], dims[k−1])``) multiplied from the input side (right to left) or from the
     output side (left to right), measured on random matrices."""
+    if not isinstance(dims, (list, tuple)):
+        raise TypeError(f"dims must be a list of sizes, got {type(dims).__name__}")
     dims = [validate.integer(d, "dims[...]", min=1) for d in dims]
-    if len(dims) < 3:
-        raise ValueError(f"dims must list at least 3 sizes (2 Jacobians), got {dims}")
+    if not 3 <= len(dims) <= 1000:
+        raise ValueError(f"dims must list 3 to 1000 sizes (2 Jacobians or more), got {len(dims)}")
+    entries = sum(a * b for a, b in zip(dims, dims[1:]))
+    if entries > MAX_ENTRIES or max(dims[0], dims[-1]) * entries > MAX_MADDS:
+        raise ValueError(f"dims ask for Jacobians with {entries:,} entries in all (at most "
+                         f"{MAX_ENTRIES:,}) and up to {max(dims[0], dims[-1]) * entries:,} "
+                         f"multiply–adds (at most {MAX_MADDS:,}): choose smaller sizes")
     rng = np.random.default_rng(0)
     Js = [rng.normal(size=(dims[k], dims[k - 1])) for k in range(1, len(dims))]
     right, left = Counter(), Counter()
@@ -129,7 +153,17 @@ def time_jacobians(n: int, depth: int, ms, repeat: int = 5, seed: int = 0) -> di
     """Seconds (the fastest of ``repeat`` runs: the least disturbed by other programs) of
     :func:`jacobian_forward` and :func:`jacobian_reverse` for each number of outputs in ``ms``,
     and the counted multiply–adds."""
+    ms = validate.array(ms, "ms", ndim=1, dtype=None, min_size=1)
+    if len(ms) > 100:
+        raise ValueError(f"ms must list at most 100 numbers of outputs, got {len(ms)}")
     ms = [validate.integer(m, "ms[...]", min=1) for m in ms]
+    n, depth, _ = _check_sizes(n, depth, max(ms))
+    repeat = validate.integer(repeat, "repeat", min=1, max=100)
+    seed = validate.integer(seed, "seed", min=0)
+    madds = repeat * sum(sum(predicted_madds(n, depth, m).values()) for m in ms)
+    if madds > MAX_MADDS:
+        raise ValueError(f"n = {n}, depth = {depth}, ms and repeat = {repeat} ask for {madds:,} "
+                         f"multiply–adds, more than {MAX_MADDS:,}: choose smaller sizes")
     out = {k: np.zeros(len(ms)) for k in ("forward s", "reverse s", "forward", "reverse")}
     x = np.random.default_rng(seed).normal(size=n)
     for i, m in enumerate(ms):

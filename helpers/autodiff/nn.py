@@ -18,6 +18,7 @@ from helpers.autodiff.optim import OPTIMIZERS
 
 INITS = ("naive", "glorot", "he")
 ACTIVATIONS = ("relu", "tanh")
+MAX_STEPS = 10**5  # mini-batch steps of one train call (a typo like epochs=10**9 is refused)
 
 
 def init_weight(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generator) -> np.ndarray:
@@ -110,17 +111,37 @@ def train(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, epochs: i
 
     ``optimizer`` is a name in ``OPTIMIZERS``; accuracies are recorded after each epoch.
     """
-    X = validate.array(X, "X", ndim=2)
-    y = validate.labels(y, "y", range(model.sizes[-1]), n=len(X))
-    opt = OPTIMIZERS[validate.choice(optimizer, "optimizer", OPTIMIZERS)](model.params, lr=lr,
-                                                                           **hyper)
-    epochs = validate.integer(epochs, "epochs", min=1)
-    steps_per_epoch = -(-len(X) // validate.integer(batch_size, "batch_size", min=1))
+    X, y = _check_training(model, X, y, optimizer, epochs, batch_size, seed)
+    if X_test is not None or y_test is not None:
+        X_test, y_test = _check_data(model, X_test, y_test, "X_test", "y_test")
+    opt = OPTIMIZERS[optimizer](model.params, lr=lr, **hyper)
+    steps_per_epoch = -(-len(X) // batch_size)
     history = History()
     with one_thread():
         _train_loop(model, X, y, opt, batches(len(X), batch_size, epochs, seed),
                     steps_per_epoch, history, X_test, y_test)
     return history
+
+
+def _check_data(model, X, y, x_name: str = "X", y_name: str = "y"):
+    """``X (N, d)`` finite and ``y (N,)`` labels of the classes of ``model``."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an autodiff MLP, got {type(model).__name__}")
+    X = validate.array(X, x_name, shape=(None, model.sizes[0]), min_size=1)
+    return X, validate.labels(y, y_name, range(model.sizes[-1]), n=len(X))
+
+
+def _check_training(model, X, y, optimizer, epochs, batch_size, seed):
+    """The arguments :func:`train` and :func:`torch_losses` share, checked once per call."""
+    X, y = _check_data(model, X, y)
+    validate.choice(optimizer, "optimizer", OPTIMIZERS)
+    epochs = validate.integer(epochs, "epochs", min=1)
+    batch_size = validate.integer(batch_size, "batch_size", min=1)
+    validate.integer(seed, "seed", min=0)
+    if epochs * -(-len(X) // batch_size) > MAX_STEPS:
+        raise ValueError(f"epochs = {epochs} with batch_size = {batch_size} on {len(X)} rows "
+                         f"is more than {MAX_STEPS:,} steps: choose fewer epochs")
+    return X, y
 
 
 def _train_loop(model, X, y, opt, index_batches, steps_per_epoch, history, X_test, y_test):
@@ -140,6 +161,8 @@ def torch_losses(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, ep
                  batch_size: int = 64, seed: int = 0, **hyper) -> list[float]:
     """Train a torch copy of ``model`` (taken now) exactly as :func:`train` would train
     ``model``: same mini-batches, same optimiser in ``torch.optim``; return its losses."""
+    X, y = _check_training(model, X, y, optimizer, epochs, batch_size, seed)
+    lr = validate.real(lr, "lr", min=0, min_open=True)
     import torch
 
     from helpers import playground  # imports torch: only when a torch twin is trained
@@ -147,12 +170,9 @@ def torch_losses(model: MLP, X, y, optimizer: str = "Adam", lr: float = 1e-2, ep
     net = model.to_torch()
     if optimizer == "Momentum":
         hyper = {"momentum": 0.9, **hyper}
-    if optimizer in ("SGD", "Momentum"):
-        opt = torch.optim.SGD(net.parameters(), lr=lr, **hyper)
-    else:
-        opt = getattr(torch.optim, validate.choice(optimizer, "optimizer", OPTIMIZERS))(
-            net.parameters(), lr=lr, **hyper)
-    Xt, yt = torch.tensor(np.asarray(X, dtype=float)), torch.tensor(np.asarray(y, dtype=np.int64))
+    cls = torch.optim.SGD if optimizer in ("SGD", "Momentum") else getattr(torch.optim, optimizer)
+    opt = cls(net.parameters(), lr=lr, **hyper)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
     losses = []
     with playground.one_thread():  # tiny tensors: one torch thread is faster on a busy machine
         for idx in batches(len(Xt), batch_size, epochs, seed):

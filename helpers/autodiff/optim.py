@@ -28,7 +28,11 @@ class Optimizer:
     """Base class: holds the parameters and ``lr``; ``zero_grad()`` clears their gradients."""
 
     def __init__(self, params: Iterable[Tensor], lr: float):
-        params = list(params) if not isinstance(params, Tensor) else [params]
+        try:
+            params = list(params) if not isinstance(params, Tensor) else [params]
+        except TypeError:
+            raise TypeError(f"params must be a Tensor or a list of Tensors, got "
+                            f"{type(params).__name__}") from None
         if not params:
             raise ValueError("params must hold at least one Tensor, got an empty list")
         for k, p in enumerate(params):
@@ -104,6 +108,19 @@ def adam_step(theta: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
     ``m = β₁ m + (1 − β₁) g``, ``v = β₂ v + (1 − β₂) g²``,
     ``θ = θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)``; all arrays of one shape.
     """
+    theta = validate.array(theta, "theta")
+    grad = validate.array(grad, "grad", shape=theta.shape)
+    m = validate.array(m, "m", shape=theta.shape)
+    v = validate.array(v, "v", shape=theta.shape)
+    t = validate.integer(t, "t", min=1)
+    lr = validate.real(lr, "lr", min=0, min_open=True)
+    beta1 = validate.real(beta1, "beta1", min=0, max=1, max_open=True)
+    beta2 = validate.real(beta2, "beta2", min=0, max=1, max_open=True)
+    return _adam_step(theta, grad, m, v, t, lr, beta1, beta2, validate.real(eps, "eps", min=0))
+
+
+def _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps):
+    """:func:`adam_step` without the input checks (:class:`Adam` calls it at every step)."""
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad * grad
     denom = np.sqrt(v) / np.sqrt(1 - beta2**t) + eps
@@ -125,8 +142,8 @@ class Adam(Optimizer):
         self.v = [np.zeros_like(p.data) for p in self.params]
 
     def _update(self, k, theta, g):
-        theta, self.m[k], self.v[k] = adam_step(theta, g, self.m[k], self.v[k], self.t, self.lr,
-                                                *self.betas, self.eps)
+        theta, self.m[k], self.v[k] = _adam_step(theta, g, self.m[k], self.v[k], self.t,
+                                                 self.lr, *self.betas, self.eps)
         return theta
 
 
