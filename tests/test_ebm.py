@@ -361,6 +361,46 @@ def test_wrong_types_raise_type_error(call):
         call()
 
 
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: ebm.energy({"a": 1}, np.zeros((3, 2))), TypeError, r"model must be a torch.nn.Module"),
+    (lambda: ebm.energy(ebm.EnergyMLP(4), 2**63), ValueError, r"y must have shape \(\.\.\., 2\)"),
+    (lambda: ebm.energy(ebm.EnergyMLP(4), np.zeros((3, 2), dtype=object)), ValueError, r"\by\b"),
+    (lambda: ebm.uniform_negatives(10**9), ValueError, r"n must be <= "),
+    (lambda: ebm.uniform_negatives(5, box=None), ValueError, r"box must be"),
+    (lambda: ebm.uniform_negatives(5, generator="g"), TypeError, r"generator must be a torch"),
+    (lambda: ebm.langevin_negatives(ebm.EnergyMLP(4), [[0.0, 0.0]]), TypeError, r"start must be"),
+    (lambda: ebm.langevin_negatives(ebm.EnergyMLP(4), torch.zeros(3)), ValueError,
+     r"start must have shape \(n, 2\)"),
+    (lambda: ebm.langevin_negatives(ebm.EnergyMLP(4), torch.zeros(3, 2), steps=10**9),
+     ValueError, r"steps must be <= "),
+    (lambda: ebm.langevin_negatives(None, torch.zeros(3, 2)), TypeError, r"model must be"),
+    (lambda: ebm.lista_codes(np.eye(3), np.ones((2, 3))), TypeError, r"model must be a LISTA"),
+    (lambda: ebm.lista_codes(ebm.LISTA(np.ones((3, 4)), 0.1), np.ones((2, 4))), ValueError,
+     r"Y must have shape \(n, 3\)"),
+    (lambda: ebm.logsumexp(None), TypeError, r"a must be an array"),
+    (lambda: ebm.logsumexp(np.ones(3), axis=[1, 2]), TypeError, r"axis must be an integer"),
+    (lambda: ebm.logsumexp(np.ones(3), axis=1), ValueError, r"axis must be <= 0"),
+    (lambda: ebm.logsumexp(2.0), ValueError, r"a must be an array with at least one axis"),
+    (lambda: ebm.soft_threshold(np.ones((5, 2)), np.ones(3)), ValueError, r"t must be .*broadcasts"),
+    (lambda: ebm.beta_view(None, 1.0), TypeError, r"model must be a BetaModel"),
+    (lambda: ebm.beta_view(ebm.BetaModel(resolution=8), 1.0, starts=np.ones(3)), ValueError,
+     r"starts must have shape \(n, 2\)"),
+    (lambda: ebm.beta_view(ebm.BetaModel(resolution=8), 1.0, steps=10**9), ValueError,
+     r"steps must be <= "),
+    (lambda: ebm.beta_view(ebm.BetaModel(resolution=8), 1.0, lr=1e300), ValueError, r"lr must be <= 1"),
+])
+def test_fuzzed_functions_name_the_bad_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_logsumexp_of_infinite_rows():
+    a = np.array([[1.0, 2.0], [-np.inf, -np.inf], [np.inf, 0.0]])
+    np.testing.assert_array_equal(ebm.logsumexp(a)[1:], [-np.inf, np.inf])
+    assert ebm.logsumexp(np.zeros((2, 0))).tolist() == [-np.inf, -np.inf]  # log of an empty sum
+    assert ebm.logsumexp(np.zeros((3, 2)), axis=0) == pytest.approx(np.log(3))
+
+
 def test_numpy_scalars_are_accepted():
     assert np.isfinite(ebm.free_energy_beta([0.1, 0.2], np.float32(2.0), np.float64(1.0), np.int64(1)))
     assert ebm.ista(np.eye(2), np.ones(2), np.float32(0.1), np.int64(3)).shape == (2,)

@@ -283,6 +283,32 @@ def test_bad_functions_and_values():
         uat.hinge_interpolant(lambda x: ["a"] * len(x), [0.0, 1.0])
 
 
+@pytest.mark.parametrize("name", sorted(uat.TARGETS))
+def test_targets_name_x_when_it_is_not_numbers(name):
+    f = uat.TARGETS[name]
+    for bad in (None, print, [None, "x"], np.array(["a"], dtype=object)):
+        with pytest.raises((TypeError, ValueError), match=r"^x must"):
+            f(bad)
+    np.testing.assert_allclose(f([0.5, -0.25]), f(np.array([0.5, -0.25])))  # lists still work
+
+
+def test_abs_net_target_values_and_update_playground_name_the_bad_argument():
+    with pytest.raises(TypeError, match="a must be a real number"):
+        uat.abs_net(None)
+    with pytest.raises(TypeError, match="name must be a string"):
+        uat.target_values(np.sin, np.zeros(3), name=0)
+    with pytest.raises(ValueError, match="x must be 1-dimensional"):
+        uat.target_values(np.sin, np.zeros((2, 2)))
+    state = uat.playground_state("sin", 4)
+    art = uat.draw_playground(Figure(), state)
+    with pytest.raises(TypeError, match="art must be a dict"):
+        uat.update_playground(None, state)
+    with pytest.raises(ValueError, match="state must be a dict .* lacks the keys"):
+        uat.update_playground(art, {})
+    with pytest.raises(TypeError, match="state must be a dict"):
+        uat.draw_playground(Figure(), [1, 2])
+
+
 def test_scalar_only_targets_are_called_point_by_point():
     # math.sin accepts one number only: it is vectorised, and agrees with np.sin
     knots = np.linspace(-1, 1, 9)
