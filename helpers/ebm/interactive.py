@@ -55,10 +55,11 @@ class BetaModel:
 
 def beta_view(model: BetaModel, beta: float, starts=STARTS, steps: int = 40,
               lr: float = 0.1) -> BetaView:
-    """Pure update: ``F_β`` on the grid and the cut, and inference paths; never raises.
+    """Pure update: ``F_β`` on the grid and the cut, and inference paths.
 
-    A β that is not a positive finite number gives a banner instead of a figure (the other
-    arguments are checked: ``model`` a :class:`BetaModel`, ``starts (n, 2)``, ``steps``, ``lr``).
+    Never raises for β: a β that is not a positive finite number gives a banner instead of a
+    figure. The other arguments are checked (``model`` a :class:`BetaModel`, ``starts (n, 2)``,
+    ``0 <= steps <= 10000``, ``0 < lr <= 1``).
     """
     if not isinstance(model, BetaModel):
         raise TypeError(f"model must be a BetaModel, got {type(model).__name__}")
