@@ -270,6 +270,55 @@ def test_mask_and_encoding_bad_inputs():
         attention.permutation_error(lambda t: t, torch.randn(1, 3, 2), [0, 0, 1])
 
 
+def _digits(shape, high=10):
+    return torch.randint(0, high, shape, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: attention.accuracy(None, *attention.eaten_dataset(4)), TypeError, "model"),
+    (lambda: attention.accuracy(attention.PointNetModel(), np.zeros((4, 6, 6)),
+                                torch.zeros(4)), TypeError, "X"),
+    (lambda: attention.accuracy(attention.PointNetModel(), torch.zeros(0, 6, 6),
+                                torch.zeros(0)), ValueError, "X"),
+    (lambda: attention.accuracy(attention.PointNetModel(), torch.zeros(4, 6, 6),
+                                torch.zeros(3)), ValueError, "y"),
+    (lambda: attention.sequence_accuracy("model", _digits((2, 8)), _digits((2, 8))),
+     TypeError, "model"),
+    (lambda: attention.sequence_accuracy(attention.MLPBaseline(), _digits((2, 8)).float(),
+                                         _digits((2, 8))), TypeError, "x"),
+    (lambda: attention.sequence_accuracy(attention.MLPBaseline(), _digits((2, 8)) + 10,
+                                         _digits((2, 8))), ValueError, "x"),
+    (lambda: attention.sequence_accuracy(attention.MLPBaseline(), _digits((2, 5)),
+                                         _digits((2, 5))), ValueError, "x"),
+    (lambda: attention.sequence_accuracy(attention.MLPBaseline(), _digits((2, 8)),
+                                         _digits((2, 7))), ValueError, "y"),
+    (lambda: attention.viewer_data(attention.MLPBaseline(), _digits((1, 8)), 0, 0),
+     TypeError, "model"),
+    (lambda: attention.viewer_data(attention.TinyTransformer(), _digits((3, 8)), 0, 0),
+     ValueError, "x"),
+    (lambda: attention.viewer_data(attention.TinyTransformer(), _digits((1, 8)), 0, 2),
+     ValueError, "head"),
+    (lambda: attention.attention_viewer(None), TypeError, "model"),
+    (lambda: attention.attention_viewer(attention.TinyTransformer(), text=31415926),
+     TypeError, "text"),
+    (lambda: attention.attention_viewer(attention.TinyTransformer(), size=10**9),
+     ValueError, "size"),
+    (lambda: attention.query_key_playground(size=None), TypeError, "size"),
+])
+def test_model_and_widget_bad_inputs_name_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}(?!\w)"):
+        call()
+
+
+def test_every_model_checks_its_digits():
+    for model in (attention.TinyTransformer(), attention.MLPBaseline(), attention.RNNBaseline()):
+        assert model(_digits((2, 8))).shape == (2, 8, 10)
+        x = _digits((2, 8))
+        x[1, 3] = -1
+        with pytest.raises(ValueError, match="x must hold digits 0…9"):
+            model(x)
+
+
 # ------------------------------------------------------------------ exercises
 def attention_solution(q, k, v, mask):  # the notebook's solution
     scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5

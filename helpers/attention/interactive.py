@@ -15,6 +15,7 @@ from torch import nn
 
 from helpers import plotting, validate, widgets
 from helpers.attention.core import softmax
+from helpers.attention.models import TinyTransformer, _check_digits
 from helpers.playground import one_thread
 
 # Four 2-D keys of the query/key playground: directions and lengths chosen so that the
@@ -62,13 +63,21 @@ def parse_digits(text: str, length: int) -> torch.Tensor | None:
     return torch.tensor([[int(c) for c in digits]])
 
 
+def _check_transformer(model) -> None:
+    if not isinstance(model, TinyTransformer):
+        raise TypeError(f"model must be a TinyTransformer (e.g. train_toy(...).model), got "
+                        f"{type(model).__name__}")
+
+
 def viewer_data(model: nn.Module, x: torch.Tensor, layer: int, head: int) -> dict:
     """What the viewer shows for one sequence ``x (1, T)``: the ``weights (T, T)`` of
     ``head`` in ``layer``, the model's ``output`` digits ``(T,)`` and its ``tokens``."""
+    _check_transformer(model)
+    _check_digits(x, "x", batch=1)
+    layer = validate.integer(layer, "layer", min=0, max=len(model.blocks) - 1)
+    head = validate.integer(head, "head", min=0, max=model.blocks[layer].attn.num_heads - 1)
     with torch.no_grad(), one_thread():  # one tiny sequence: a thread pool only costs time
         logits, maps = model.forward_with_maps(x)  # (1, T, 10), list of (1, H, T, T)
-    layer = validate.integer(layer, "layer", min=0, max=len(maps) - 1)
-    head = validate.integer(head, "head", min=0, max=maps[layer].shape[1] - 1)
     out = logits.argmax(-1)[0]
     return {"weights": maps[layer][0, head].numpy(), "output": out.numpy(),
             "tokens": x[0].numpy()}
@@ -77,6 +86,9 @@ def viewer_data(model: nn.Module, x: torch.Tensor, layer: int, head: int) -> dic
 def attention_viewer(model: nn.Module, text: str = "31415926", size: float = 1.0) -> W.Widget:
     """Type a digit sequence, pick layer, head and query: see the attention matrix of a trained
     :class:`~helpers.attention.models.TinyTransformer` and one query's distribution."""
+    _check_transformer(model)
+    text = validate.text(text, "text", empty=True)
+    size = validate.real(size, "size", min=0.2, max=4)  # figure scale
     T = model.length
     n_layers, n_heads = len(model.blocks), model.blocks[0].attn.num_heads
     c = {"text": W.Text(value=text, description="digits", continuous_update=True),
@@ -140,6 +152,7 @@ def query_key_weights(query, keys=KEYS, temperature: float = 1.0) -> np.ndarray:
 
 def query_key_playground(size: float = 1.0) -> W.Widget:
     """Move a 2-D query with sliders, change the temperature, watch the softmax weights."""
+    size = validate.real(size, "size", min=0.2, max=4)  # figure scale
     c = {"qx": widgets.slider("query x", -3.0, 3.0, 1.0, step=0.1),
          "qy": widgets.slider("query y", -3.0, 3.0, 0.5, step=0.1),
          "temperature": widgets.slider("temperature τ", 0.05, 5.0, 1.0, step=0.05)}

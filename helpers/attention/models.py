@@ -36,6 +36,23 @@ def toy_batch(task: str, n: int, length: int = 8, seed: int = 0
     return x, y
 
 
+def _check_digits(x, name: str, batch: int | None = None, length: int | None = None
+                  ) -> torch.Tensor:
+    """``x`` if it is an int64 tensor ``(batch, length)`` of digits 0…9 (None: any size >= 1);
+    else a TypeError or ValueError naming ``name``."""
+    if not isinstance(x, torch.Tensor) or x.dtype != torch.long:
+        got = x.dtype if isinstance(x, torch.Tensor) else type(x).__name__
+        raise TypeError(f"{name} must be an int64 tensor (batch, seq) of digits, got {got}")
+    if x.dim() != 2 or 0 in x.shape or batch not in (None, x.shape[0]) \
+            or length not in (None, x.shape[1]):
+        raise ValueError(f"{name} must be a non-empty tensor of shape "
+                         f"({batch or 'batch'}, {length or 'seq'}), got {tuple(x.shape)}")
+    if x.min() < 0 or x.max() >= VOCAB:
+        raise ValueError(f"{name} must hold digits 0…9, got values from {int(x.min())} to "
+                         f"{int(x.max())}")
+    return x
+
+
 class Block(nn.Module):
     """One pre-norm transformer block: ``x + MHSA(LN(x))``, then ``x + MLP(LN(x))``."""
 
@@ -75,9 +92,7 @@ class TinyTransformer(nn.Module):
 
     def forward_with_maps(self, x: torch.Tensor):
         """``(logits (B, T, 10), [weights (B, H, T, T) of each layer])`` in one pass."""
-        if not isinstance(x, torch.Tensor) or x.dtype != torch.long or x.dim() != 2:
-            raise TypeError(f"x must be an int64 tensor (batch, seq) of digits, got "
-                            f"{getattr(x, 'dtype', type(x).__name__)} {tuple(getattr(x, 'shape', ()))}")
+        _check_digits(x, "x")
         if x.shape[1] > self.length:
             raise ValueError(f"x must have at most {self.length} tokens, got {x.shape[1]}")
         h = self.embed(x) + self.pe[: x.shape[1]]  # (B, T, C)
@@ -108,6 +123,7 @@ class MLPBaseline(nn.Module):
                                  nn.Linear(hidden, self.length * VOCAB))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_digits(x, "x", length=self.length)
         onehot = nn.functional.one_hot(x, VOCAB).float().flatten(1)  # (B, T·10)
         return self.net(onehot).view(-1, self.length, VOCAB)
 
@@ -125,6 +141,7 @@ class RNNBaseline(nn.Module):
         self.head = nn.Linear(hidden, self.length * VOCAB)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_digits(x, "x", length=self.length)
         _, h = self.gru(self.embed(x))  # h (1, B, hidden): the whole sequence in one vector
         return self.head(h[0]).view(-1, self.length, VOCAB)
 
@@ -139,6 +156,12 @@ def make_model(kind: str, length: int = 8, num_layers: int = 2) -> nn.Module:
 
 def sequence_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of sequences with **every** output digit right."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    _check_digits(x, "x")
+    _check_digits(y, "y")
+    if y.shape != x.shape:
+        raise ValueError(f"y must have the shape of x {tuple(x.shape)}, got {tuple(y.shape)}")
     with torch.no_grad():
         return float((model(x).argmax(-1) == y).all(dim=1).float().mean())
 

@@ -132,8 +132,20 @@ def n_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def _check_scenes(model, X, y) -> None:
+    """``model`` a torch module, ``X (n, N, features)`` scenes (n, N >= 1), ``y (n,)`` labels."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    validate.tensor(X, "X", ndim=3)
+    if 0 in X.shape[:2]:
+        raise ValueError(f"X must hold at least one scene of at least one item, got shape "
+                         f"{tuple(X.shape)}")
+    validate.tensor(y, "y", shape=(len(X),))
+
+
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of scenes whose predicted label (logit > 0) is ``y``."""
+    _check_scenes(model, X, y)
     with torch.no_grad():
         return float(((model(X) > 0).float() == y).float().mean())
 
@@ -145,10 +157,7 @@ def train_set_model(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: 
     ``seed`` fixes the initial weights (re-drawn here) and the batch order. Returns the mean
     training loss of each epoch, shape ``(epochs,)``.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    validate.tensor(X, "X", ndim=3)
-    validate.tensor(y, "y", shape=(len(X),))
+    _check_scenes(model, X, y)
     epochs = validate.integer(epochs, "epochs", min=1)
     batch_size = validate.integer(batch_size, "batch_size", min=1)
     lr = validate.real(lr, "lr", min=0, min_open=True)
