@@ -182,7 +182,11 @@ def decision_boundary(ax, score: Callable[[np.ndarray], np.ndarray], box, resolu
 
 def check_box(box) -> tuple[float, float, float, float]:
     """Validate a view box ``(xmin, xmax, ymin, ymax)``: four finite floats, min < max."""
-    if isinstance(box, (str, bytes)) or not hasattr(box, "__len__") or len(box) != 4:
+    try:  # a flat sequence of four (np.ndim is 0 for a scalar or a 0-d array, 2 for a table)
+        flat = not isinstance(box, (str, bytes, dict, set)) and np.ndim(box) == 1
+    except ValueError:  # a ragged list
+        flat = False
+    if not flat or len(box) != 4:
         raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}")
     xmin, xmax, ymin, ymax = (validate.real(v, f"box[{i}]") for i, v in enumerate(box))
     if not (xmin < xmax and ymin < ymax):

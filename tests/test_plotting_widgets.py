@@ -103,7 +103,9 @@ def test_widget_canvas_leaves_pyplot_backend_alone():
 
 @pytest.mark.parametrize("box, err", [((0, 1, 0), ValueError), ((0, 1, 1, 0), ValueError),
                                       ((0, np.inf, 0, 1), ValueError), (("a", 1, 0, 1), TypeError),
-                                      (None, ValueError)])
+                                      (None, ValueError), (np.array(2.0), ValueError),
+                                      ({0: 0, 1: 1, 2: 2, 3: 3}, ValueError),
+                                      ([[0, 1], [0]], ValueError), (np.zeros((4, 1)), ValueError)])
 def test_check_box_rejects_bad_boxes(box, err):
     with pytest.raises(err, match="box"):
         plotting.check_box(box)
