@@ -41,14 +41,7 @@ def layer_histograms(ax, arrays: list[np.ndarray], layers=(1, 4, 7, 10), title: 
 def mode_costs(axes, ms, result: dict, n: int) -> None:
     """Two panels: measured multiply–adds and seconds of forward and reverse mode vs the
     number of outputs ``m`` (log–log), with the crossover ``m = n`` marked."""
-    pair = list(np.ravel(axes)) if isinstance(axes, np.ndarray) else axes
-    if not isinstance(pair, (list, tuple)):
-        raise TypeError(f"axes must be a pair of matplotlib Axes (from plt.subplots(1, 2)), "
-                        f"got {type(axes).__name__}")
-    if len(pair) != 2:
-        raise ValueError(f"axes must be 2 Axes (one per panel), got {len(pair)}")
-    for i, ax in enumerate(pair):
-        validate.axes(ax, f"axes[{i}]")
+    pair = _check_axes(axes, 2)
     ms = validate.array(ms, "ms", ndim=1, min_size=1)
     if np.any(ms <= 0):
         raise ValueError(f"ms must hold positive numbers of outputs, got {ms.min():g}")
@@ -70,3 +63,16 @@ def mode_costs(axes, ms, result: dict, n: int) -> None:
         ax.axvline(n, color="gray", ls="--", lw=1.5, label=f"m = n = {n}")
         ax.set(xlabel="number of outputs m", ylabel=label, title=f"full Jacobian: {label}")
         ax.legend(fontsize=10)
+
+
+def _check_axes(axes, count: int) -> list:
+    """``axes`` (a list or an array from ``plt.subplots``) as a list of ``count`` Axes."""
+    flat = list(np.ravel(axes)) if isinstance(axes, np.ndarray) else axes
+    if not isinstance(flat, (list, tuple)):
+        raise TypeError(f"axes must be {count} matplotlib Axes (e.g. from plt.subplots(1, "
+                        f"{count})), got {type(axes).__name__}")
+    if len(flat) != count:
+        raise ValueError(f"axes must hold {count} Axes (one per panel), got {len(flat)}")
+    for i, ax in enumerate(flat):
+        validate.axes(ax, f"axes[{i}]")
+    return list(flat)

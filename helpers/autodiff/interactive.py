@@ -7,6 +7,7 @@ once and then only update them.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -15,6 +16,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from helpers import plotting, validate, widgets
 from helpers.autodiff.engine import Tensor
+from helpers.autodiff.figures import _check_axes
 from helpers.autodiff.graph import EXPRESSIONS, draw_graph, show_state, stepper_state, trace
 from helpers.autodiff.optim import OPTIMIZERS, SURFACES, trajectory
 
@@ -104,8 +106,10 @@ def optimizer_view(surface: str, optimizer: str, lr: float, momentum: float = 0.
     """Pure update: the path of ``optimizer`` on ``surface`` and its loss; never raises on
     numbers (a divergence gives a banner message)."""
     surf = SURFACES[validate.choice(surface, "surface", SURFACES)]
-    lr = float(lr) if np.isfinite(lr) and lr > 0 else 1e-12
-    momentum = float(np.clip(momentum, 0.0, 0.999))
+    optimizer = validate.choice(optimizer, "optimizer", OPTIMIZERS)
+    lr, momentum = _number(lr, "lr"), _number(momentum, "momentum")
+    lr = lr if np.isfinite(lr) and lr > 0 else 1e-12
+    momentum = float(np.clip(np.nan_to_num(momentum, nan=0.9), 0.0, 0.999))
     path = trajectory(surf, optimizer, lr, steps, start, **_hyper(optimizer, momentum))
     with np.errstate(all="ignore"):
         loss = surf.f(Tensor(path[:, 0]), Tensor(path[:, 1])).data
@@ -114,6 +118,14 @@ def optimizer_view(surface: str, optimizer: str, lr: float, momentum: float = 0.
     title = f"{optimizer}, lr = {lr:.3g}: loss {loss[last]:.3g} after {last} steps"
     message = "" if finite.all() else widgets.DIVERGED_MESSAGE
     return OptimizerView(path, loss, title, message)
+
+
+def _number(value, name: str) -> float:
+    """``value`` as a float; unlike ``validate.real``, NaN and ±inf pass (a slider's extremes
+    give a banner, not an error)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
 
 
 def _background(ax, surf, im=None):
@@ -133,12 +145,9 @@ def _background(ax, surf, im=None):
 def draw_paths(axes, steps: int = STEPS) -> None:
     """The static figure: the four optimisers on each surface of :data:`SURFACES` (one axes
     per surface, learning rates from :data:`DEFAULT_LR`)."""
-    axes = list(np.ravel(axes))
-    if len(axes) != len(SURFACES):
-        raise ValueError(f"axes must hold {len(SURFACES)} Axes, got {len(axes)}")
+    axes = _check_axes(axes, len(SURFACES))
     colors = dict(zip(OPTIMIZERS, plotting.CYCLE[1:]))
     for ax, (name, surf) in zip(axes, SURFACES.items()):
-        validate.axes(ax)
         _background(ax, surf)
         for opt in OPTIMIZERS:
             lr = DEFAULT_LR[name][opt]

@@ -193,10 +193,16 @@ def layer_statistics(init: str, activation: str = "relu", depth: int = 10, width
     standard-normal inputs; the backward pass starts from a standard-normal gradient at the
     last layer. Returns ``{"activations": [h₁, …], "gradients": [∂L/∂h₁, …]}``, each ``(n, width)``.
     """
+    validate.choice(init, "init", INITS)
     validate.choice(activation, "activation", ACTIVATIONS)
     depth = validate.integer(depth, "depth", min=1)
     width = validate.integer(width, "width", min=1)
-    rng = np.random.default_rng(seed)
+    n = validate.integer(n, "n", min=1)
+    if depth * width * (width + 2 * n) > 2 * 10**7:  # weights, activations and gradients
+        raise ValueError(f"depth = {depth}, width = {width} and n = {n} need "
+                         f"{depth * width * (width + 2 * n):,} numbers, more than 20,000,000: "
+                         f"choose smaller sizes")
+    rng = np.random.default_rng(validate.integer(seed, "seed", min=0))
     h = Tensor(rng.normal(size=(n, width)))
     hidden = []
     with one_thread():

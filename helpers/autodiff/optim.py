@@ -190,9 +190,12 @@ def trajectory(surface: str | Surface, optimizer: str, lr: float, steps: int = 2
     """
     if isinstance(surface, str):
         surface = SURFACES[validate.choice(surface, "surface", SURFACES)]
+    elif not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a name in SURFACES or a Surface, got "
+                        f"{type(surface).__name__}")
     optimizer = validate.choice(optimizer, "optimizer", OPTIMIZERS)
-    steps = validate.integer(steps, "steps", min=0)
-    start = surface.start if start is None else start
+    steps = validate.integer(steps, "steps", min=0, max=10_000)
+    start = surface.start if start is None else validate.array(start, "start", shape=(2,))
     x, y = (Tensor(float(v), requires_grad=True) for v in start)
     opt = OPTIMIZERS[optimizer]([x, y], lr=lr, **hyper)
     path = np.full((steps + 1, 2), np.nan)
