@@ -115,17 +115,50 @@ def _act_slope(z: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray | fl
     return 1.0
 
 
+def _check_params(params) -> Params:
+    """``params`` as forward/gradients/sgd_step take them: ``[(W, b), ...]``, float numpy arrays
+    (not copied: :func:`sgd_step` updates them in place), ``W (out, in)`` and ``b (out,)``, each
+    layer taking the previous one's outputs, the last one giving one logit."""
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(f"params must be a list of (W, b) pairs of numpy arrays, got "
+                        f"{type(params).__name__}")
+    if not params:
+        raise ValueError("params must hold at least one (W, b) pair, got an empty list")
+    for i, pair in enumerate(params):
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                and all(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in pair)):
+            raise TypeError(f"params[{i}] must be a pair (W, b) of float numpy arrays, got "
+                            f"{type(pair).__name__}")
+        W, b = pair
+        fan_in = params[i - 1][0].shape[0] if i else None  # the previous layer's outputs
+        if W.ndim != 2 or b.shape != W.shape[:1] or fan_in not in (None, W.shape[1]):
+            raise ValueError(f"params[{i}] must be W (out, {fan_in or 'in'}) and b (out,), got "
+                             f"shapes {W.shape} and {b.shape}")
+    if params[-1][0].shape[0] != 1:
+        raise ValueError(f"params must end with a layer of one output (the logit), got "
+                         f"{params[-1][0].shape[0]} outputs")
+    return list(params)
+
+
+def _check_layer_values(values, name: str, widths: list[int], m: int) -> list[np.ndarray]:
+    """``hs`` or ``zs`` as :func:`forward` returns them: one ``(m, widths[l])`` array per layer."""
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{name} must be the list of arrays that forward returns, got "
+                        f"{type(values).__name__}")
+    if len(values) != len(widths):
+        raise ValueError(f"{name} must hold {len(widths)} arrays (one per layer of params), "
+                         f"got {len(values)}")
+    return [validate.array(v, f"{name}[{i}]", shape=(m, w), dtype=None, finite=False)
+            for i, (v, w) in enumerate(zip(values, widths))]
+
+
 def forward(params: Params, X: np.ndarray, activation: str) -> tuple[list, list]:
     """Layer by layer: ``z_l = h_{l-1} W_l^T + b_l`` and ``h_l = sigma(z_l)`` (no sigma on the
     last layer, whose ``z_L (m, 1)`` is the logit). ``h_0 = X (m, 2)``. Returns ``(hs, zs)``:
     ``hs[l] (m, width_l)`` for l = 0..L-1 (the inputs of each layer) and ``zs[l]``."""
-    hs, zs = [X], []
-    for i, (W, b) in enumerate(params):
-        z = hs[-1] @ W.T + b  # (m, out)
-        zs.append(z)
-        if i < len(params) - 1:
-            hs.append(_act(z, activation))
-    return hs, zs
+    params = _check_params(params)
+    X = validate.array(X, "X", shape=(None, params[0][0].shape[1]), dtype=None)
+    return _forward(params, X, validate.choice(activation, "activation", tuple(ACTIVATIONS)))
 
 
 def gradients(params: Params, hs: list, zs: list, y: np.ndarray, activation: str,
@@ -136,6 +169,42 @@ def gradients(params: Params, hs: list, zs: list, y: np.ndarray, activation: str
     ``dJ/dW_l = delta_l^T h_{l-1} + l2 W_l``, ``dJ/db_l = sum_i delta_l``,
     ``delta_{l-1} = (delta_l W_l) * sigma'(z_{l-1})``. Returns ``[(dW, db), ...]``.
     """
+    params = _check_params(params)
+    y = validate.labels(y, "y", (-1, 1))
+    hs = _check_layer_values(hs, "hs", [W.shape[1] for W, _ in params], len(y))
+    zs = _check_layer_values(zs, "zs", [W.shape[0] for W, _ in params], len(y))
+    activation = validate.choice(activation, "activation", tuple(ACTIVATIONS))
+    return _gradients(params, hs, zs, y, activation, validate.real(l2, "l2", min=0.0))
+
+
+def sgd_step(params: Params, X: np.ndarray, y: np.ndarray, activation: str, lr: float,
+             l2: float) -> None:
+    """One step ``theta <- theta - lr * dJ/dtheta`` on the minibatch ``X (m, 2)``, ``y (m,)``,
+    in place (``params`` may be views of a torch model's tensors)."""
+    params = _check_params(params)
+    if not all(a.flags.writeable for pair in params for a in pair):
+        raise ValueError("params must be writeable arrays (sgd_step updates them in place)")
+    X = validate.array(X, "X", shape=(None, params[0][0].shape[1]), dtype=None, min_size=1)
+    y = validate.labels(y, "y", (-1, 1), n=len(X))
+    activation = validate.choice(activation, "activation", tuple(ACTIVATIONS))
+    lr, l2 = validate.real(lr, "lr", min=0.0, min_open=True), validate.real(l2, "l2", min=0.0)
+    _sgd_step(params, X, y, activation, lr, l2)
+
+
+# The unchecked versions: the trainer calls them on every minibatch with arguments it built
+# itself (checking them each time would cost more than the step on a tiny batch).
+def _forward(params: Params, X: np.ndarray, activation: str) -> tuple[list, list]:
+    hs, zs = [X], []
+    for i, (W, b) in enumerate(params):
+        z = hs[-1] @ W.T + b  # (m, out)
+        zs.append(z)
+        if i < len(params) - 1:
+            hs.append(_act(z, activation))
+    return hs, zs
+
+
+def _gradients(params: Params, hs: list, zs: list, y: np.ndarray, activation: str,
+               l2: float) -> Params:
     f = zs[-1][:, 0]  # (m,)
     delta = (-y * 0.5 * (1 - np.tanh(y * f / 2)) / len(y))[:, None]  # (m, 1)
     grads: Params = [None] * len(params)  # type: ignore[list-item]
@@ -147,12 +216,10 @@ def gradients(params: Params, hs: list, zs: list, y: np.ndarray, activation: str
     return grads
 
 
-def sgd_step(params: Params, X: np.ndarray, y: np.ndarray, activation: str, lr: float,
-             l2: float) -> None:
-    """One step ``theta <- theta - lr * dJ/dtheta`` on the minibatch ``X (m, 2)``, ``y (m,)``,
-    in place (``params`` may be views of a torch model's tensors)."""
-    hs, zs = forward(params, X, activation)
-    for (W, b), (dW, db) in zip(params, gradients(params, hs, zs, y, activation, l2)):
+def _sgd_step(params: Params, X: np.ndarray, y: np.ndarray, activation: str, lr: float,
+              l2: float) -> None:
+    hs, zs = _forward(params, X, activation)
+    for (W, b), (dW, db) in zip(params, _gradients(params, hs, zs, y, activation, l2)):
         W -= lr * dW
         b -= lr * db
 
@@ -313,7 +380,7 @@ class Playground:
         with np.errstate(all="ignore"):
             for start in range(self._position, end, size):
                 batch = self._order[start:min(start + size, end)]
-                sgd_step(params, X[batch], y[batch], activation, lr, l2)
+                _sgd_step(params, X[batch], y[batch], activation, lr, l2)
         self._position = end
         if end < len(y):
             return 0

@@ -80,6 +80,9 @@ class PlaygroundUI:
                  epochs_per_frame: int = 1, frame_interval: float = FRAME_INTERVAL) -> None:
         if not isinstance(pg, Playground):
             raise TypeError(f"pg must be a Playground, got {type(pg).__name__}")
+        if not isinstance(overlays, (list, tuple)):
+            raise TypeError(f"overlays must be a list of overlays (see Overlay), got "
+                            f"{type(overlays).__name__}")
         self.overlays = tuple(overlays)
         for i, ov in enumerate(self.overlays):
             for method in ("attach", "update", "reset"):
