@@ -253,8 +253,8 @@ def xor_points() -> tuple[np.ndarray, np.ndarray]:
 
 
 def relu(z):
-    """``g(z) = max(0, z)``, element-wise."""
-    return np.maximum(z, 0.0)
+    """``g(z) = max(0, z)``, element-wise (NaN and ±inf pass through as max(0, z) gives them)."""
+    return np.maximum(validate.array(z, "z", finite=False), 0.0)
 
 
 def two_layer(X, W, b, w2, b2) -> tuple[np.ndarray, np.ndarray]:

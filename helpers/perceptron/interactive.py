@@ -8,6 +8,7 @@ The pure update functions :func:`perceptron_view`, :func:`geometry_view` and
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -36,13 +37,32 @@ def _num(v: float) -> str:
     return f"{v:.2f}" if abs(v) < 1e4 else f"{v:.2e}"
 
 
+def _number(value, name: str) -> float:
+    """A real number as a float, NaN and ±inf included: the views draw a banner for them
+    (``validate.real`` refuses NaN)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r:.60}")
+    return float(value)
+
+
+def _check_box(box) -> Box:
+    """``box`` as ``plotting.check_box`` checks it (a 0-d array or tensor, whose ``len()``
+    fails, is refused too)."""
+    if getattr(box, "ndim", 1) != 1:
+        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got shape {tuple(box.shape)}")
+    return plotting.check_box(box)
+
+
 def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     """Pure update of the geometry figure for ``w (2,)`` and ``b``; never raises on numbers.
 
     ``w = 0`` (no line), a line outside ``box`` or NaN/inf give a banner message instead.
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    w, b = np.asarray(w, dtype=float).reshape(2), float(b)
+    w, b = validate.array(w, "w", shape=(2,), finite=False), _number(b, "b")
+    X = validate.array(X, "X", shape=(None, 2))
+    y = validate.labels(y, "y", (-1, 1), n=len(X))
+    box = _check_box(box)
+    resolution = validate.integer(resolution, "resolution", min=2, max=1000)
     with np.errstate(over="ignore", invalid="ignore"):
         norm = np.linalg.norm(w)
     if not (np.isfinite(norm) and np.isfinite(b)):
@@ -72,9 +92,10 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
 def geometry_view(angle: float, norm: float, b: float, X, y, box: Box,
                   resolution: int = 80) -> GeometryView:
     """The playground's update: ``w = norm · (cos angle, sin angle)`` (angle in degrees)."""
+    angle, norm = _number(angle, "angle"), _number(norm, "norm")
     with np.errstate(all="ignore"):
-        t = np.radians(float(angle))
-        w = float(norm) * np.array([np.cos(t), np.sin(t)])
+        t = np.radians(angle)
+        w = norm * np.array([np.cos(t), np.sin(t)])
     return perceptron_view(w, b, X, y, box, resolution)
 
 
@@ -100,7 +121,7 @@ def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80
     validate.axes(ax, "ax")
     X = validate.array(X, "X", shape=(None, 2), min_size=1)
     y = validate.labels(y, "y", (-1, 1), n=len(X))
-    box = box or _default_box(X)
+    box = _default_box(X) if box is None else _check_box(box)
     view = perceptron_view(w, b, X, y, box, resolution)
     art = {"X": X, "ax": ax}
     art["image"] = ax.imshow(view.labels, origin="lower", extent=box, cmap=plotting.BOUNDARY_CMAP,
@@ -126,8 +147,20 @@ def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80
     return art
 
 
+ART_KEYS = {"X", "ax", "image", "wrong", "line", "dist", "arrow", "w_text", "banner"}
+
+
 def show_view(art: dict, view: GeometryView) -> None:
     """Update the artists made by :func:`draw_perceptron` to show ``view``."""
+    if not isinstance(art, dict):
+        raise TypeError(f"art must be the dict of artists from draw_perceptron, got "
+                        f"{type(art).__name__}")
+    if not isinstance(view, GeometryView):
+        raise TypeError(f"view must be a GeometryView (from perceptron_view), got "
+                        f"{type(view).__name__}")
+    if not ART_KEYS <= set(art) or len(view.wrong) != len(art["X"]):
+        raise ValueError(f"art must be the artists of draw_perceptron for the points of view, "
+                         f"got keys {sorted(art)}")
     art["image"].set_data(view.labels)
     art["wrong"].set_offsets(art["X"][view.wrong].reshape(-1, 2))
     art["line"].set_data(*(view.line.T if view.line is not None else ([], [])))
@@ -155,7 +188,9 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
     The returned widget has ``.controls`` (the sliders by name), ``.canvas`` and ``.artists``.
     """
     X, y = _widget_data(X, y)
-    box = box or _default_box(X)
+    angle, b = validate.real(angle, "angle"), validate.real(b, "b")
+    norm = validate.real(norm, "norm", min=0.0)
+    box = _default_box(X) if box is None else _check_box(box)
     controls = {"angle": widgets.slider("angle of w (°)", 0, 360, angle, step=1),
                 "norm": widgets.slider("‖w‖", 0, 3, norm, step=0.05),
                 "b": widgets.slider("b", -6, 6, b, step=0.1)}
@@ -223,7 +258,7 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     """
     X, y = _widget_data(X, y)
     result = train(X, y, lr=lr, max_epochs=max_epochs, seed=seed)
-    box = box or _default_box(X)
+    box = _default_box(X) if box is None else _check_box(box)
     k_slider = widgets.slider("update k", 0, result.num_updates, 0, integer=True)
     play = W.Play(min=0, max=result.num_updates, interval=900, description="play")
     W.jslink((play, "value"), (k_slider, "value"))

@@ -26,7 +26,7 @@ def _weights(w, b, X: np.ndarray) -> tuple[np.ndarray, float]:
 # --------------------------------------------------------------------------- the soft perceptron
 def sigmoid(z):
     """``σ(z) = 1 / (1 + exp(-z))``, computed as ``exp(-log(1 + exp(-z)))`` (no overflow)."""
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+    return np.exp(-np.logaddexp(0.0, -validate.array(z, "z", finite=False)))
 
 
 def bce(p, y) -> float:
