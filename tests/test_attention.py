@@ -458,3 +458,11 @@ def test_sinusoidal_exercise_is_real():
     even_only = lambda n, d: np.stack([np.sin(np.arange(n) / 10000 ** ((c - c % 2) / d) + (c % 2) * np.pi / 2)
                                        for c in range(d - d % 2)], axis=1)
     _assert_rejected(attention.SINUSOIDAL, even_only)
+
+
+@pytest.mark.parametrize("kwargs, name", [(dict(epochs=10**9), "epochs"),
+                                          (dict(batch_size=10**9), "batch_size")])
+def test_train_set_model_bounds_its_loop(kwargs, name):
+    X, y = attention.eaten_dataset(8, seed=0)
+    with pytest.raises(ValueError, match=name):
+        attention.train_set_model(attention.PointNetModel(), X, y, **kwargs)

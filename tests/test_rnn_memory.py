@@ -124,3 +124,12 @@ def test_bad_input(call, error):
 def test_bad_arguments_are_refused_before_training_and_named(call, error, name):
     with pytest.raises(error, match=rf"^{name}(?!\w)"):
         call()
+
+
+@pytest.mark.parametrize("kwargs, name", [(dict(T=10**9, n=1, seed=0), "T"),
+                                          (dict(T=5, n=10**9, seed=0), "n"),
+                                          (dict(T=5, n=4, seed=2**63), "seed"),
+                                          (dict(T=10_000, n=100_000, seed=0), "n \\* T")])
+def test_memory_task_refuses_sizes_that_would_not_fit(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        rnn.memory_task(**kwargs)

@@ -158,8 +158,8 @@ def train_set_model(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: 
     training loss of each epoch, shape ``(epochs,)``.
     """
     _check_scenes(model, X, y)
-    epochs = validate.integer(epochs, "epochs", min=1)
-    batch_size = validate.integer(batch_size, "batch_size", min=1)
+    epochs = validate.integer(epochs, "epochs", min=1, max=1000)
+    batch_size = validate.integer(batch_size, "batch_size", min=1, max=100_000)
     lr = validate.real(lr, "lr", min=0, min_open=True)
     torch.manual_seed(validate.integer(seed, "seed", min=0))
     for m in model.modules():

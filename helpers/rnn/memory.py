@@ -31,11 +31,14 @@ def memory_task(T: int, n: int, seed: int, n_symbols: int = 4,
                 n_distractors: int = 4) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` sequences of length ``T``: ``X (n, T, n_symbols + n_distractors)`` one-hot float32,
     ``y (n,)`` int64 = the index of the first token (in ``0 .. n_symbols-1``)."""
-    T = validate.integer(T, "T", min=1)
-    n = validate.integer(n, "n", min=1)
-    seed = validate.integer(seed, "seed", min=0)
-    n_symbols = validate.integer(n_symbols, "n_symbols", min=2)
-    n_distractors = validate.integer(n_distractors, "n_distractors", min=1)
+    T = validate.integer(T, "T", min=1, max=10_000)
+    n = validate.integer(n, "n", min=1, max=1_000_000)
+    seed = validate.integer(seed, "seed", min=0, max=2**62)
+    n_symbols = validate.integer(n_symbols, "n_symbols", min=2, max=64)
+    n_distractors = validate.integer(n_distractors, "n_distractors", min=1, max=64)
+    if n * T * (n_symbols + n_distractors) > 2**26:  # X would take more than 256 MB
+        raise ValueError(f"n * T * (n_symbols + n_distractors) must be <= {2**26} (X's size), "
+                         f"got {n} * {T} * {n_symbols + n_distractors}")
     g = torch.Generator().manual_seed(seed)
     y = torch.randint(0, n_symbols, (n,), generator=g)
     tokens = torch.randint(n_symbols, n_symbols + n_distractors, (n, T), generator=g)
