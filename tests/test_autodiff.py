@@ -285,3 +285,17 @@ def test_finite_difference_error_is_v_shaped_with_minima_at_the_textbook_steps()
             assert best / 30 < eps[i] < best * 30, (name, x0, eps[i])  # √ε_mach, ∛ε_mach
             assert e[0] > 100 * e[i] and e[-1] > 100 * e[i]  # both arms of the V rise
         assert err["central"].min() < err["one-sided"].min() / 100
+
+
+def test_unbroadcast_and_softplus_check_their_arguments():
+    with pytest.raises(TypeError, match=r"\bgrad\b"):
+        autodiff.unbroadcast(None, (3,))
+    with pytest.raises(TypeError, match=r"\bshape\b"):
+        autodiff.unbroadcast(np.ones(3), 3)
+    with pytest.raises(ValueError, match=r"\bshape\b.*\(2, 3\)"):
+        autodiff.unbroadcast(np.ones((2, 3)), (4,))  # (4,) does not broadcast to (2, 3)
+    with pytest.raises(ValueError, match=r"\bshape\b"):
+        autodiff.unbroadcast(np.ones(3), (1, 1, 3))  # more axes than grad
+    with pytest.raises(TypeError, match=r"\bx\b"):
+        autodiff.softplus("abc")
+    assert autodiff.unbroadcast(np.ones((2, 3)), [1, 3]).tolist() == [[2.0, 2.0, 2.0]]

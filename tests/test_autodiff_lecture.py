@@ -102,6 +102,71 @@ def test_optimiser_input_checks():
         autodiff.trajectory("nowhere", "SGD", 0.1)
 
 
+def _graph_parts():
+    import matplotlib.pyplot as plt
+
+    tr = autodiff.graph.trace("x used twice: f = x·y + x")
+    fig, ax = plt.subplots()
+    art = autodiff.graph.draw_graph(ax, tr)
+    plt.close(fig)
+    return tr, art
+
+
+_P = Tensor(np.zeros(2), requires_grad=True)
+_NET = autodiff.MLP((2, 3, 2))
+_X, _Y = np.zeros((4, 2)), [0, 1, 0, 1]
+BAD_CALLS = [  # (call, error, the argument its message must name)
+    (lambda: autodiff.SGD(None, lr=0.1), TypeError, "params"),
+    (lambda: autodiff.Adam(np.array(3.0)), TypeError, "params"),
+    (lambda: autodiff.Momentum([_P], momentum="0.9"), TypeError, "momentum"),
+    (lambda: autodiff.adam_step(np.zeros(2), np.zeros(3), np.zeros(2), np.zeros(2), 1),
+     ValueError, "grad"),
+    (lambda: autodiff.adam_step(*[np.zeros(2)] * 4, 1, beta1=1.0), ValueError, "beta1"),
+    (lambda: autodiff.adam_step(*[np.zeros(2)] * 4, 0), ValueError, "t"),
+    (lambda: autodiff.train(None, _X, _Y), TypeError, "model"),
+    (lambda: autodiff.train(_NET, _X, _Y, epochs=10**9), ValueError, "epochs"),
+    (lambda: autodiff.train(_NET, _X, _Y, X_test=np.zeros((2, 5)), y_test=[0, 1]),
+     ValueError, "X_test"),
+    (lambda: autodiff.torch_losses(_NET, _X, _Y, lr=-1.0), ValueError, "lr"),
+    (lambda: autodiff.torch_losses(_NET, _X, _Y, optimizer=np.zeros(2)), ValueError,
+     "optimizer"),
+    (lambda: autodiff.trajectory("saddle", "SGD", 0.1, steps=10**9), ValueError, "steps"),
+    (lambda: autodiff.optimizer_view("saddle", "SGD", "fast"), TypeError, "lr"),
+    (lambda: autodiff.layer_statistics("he", n=10**9), ValueError, "n"),
+    (lambda: autodiff.graph.stepper_state(None, 0), TypeError, "tr"),
+    (lambda: autodiff.graph.stepper_state(_graph_parts()[0], 1.5), TypeError, "k"),
+    (lambda: autodiff.graph.show_state({}, _graph_parts()[0], None), TypeError, "art"),
+    (lambda: autodiff.graph.show_state(_graph_parts()[1], _graph_parts()[0], None), TypeError,
+     "state"),
+    (lambda: autodiff.modes.predicted_madds(None, 2, 3), TypeError, "n"),
+    (lambda: autodiff.modes.chain_madds(5), TypeError, "dims"),
+    (lambda: autodiff.modes.chain_madds([10**5, 10**5, 1]), ValueError, "dims"),
+    (lambda: autodiff.modes.time_jacobians(10**6, 2, [1]), ValueError, "n"),
+    (lambda: autodiff.modes.time_jacobians(4, 2, [1], repeat=10**9), ValueError, "repeat"),
+    (lambda: autodiff.figures.mode_costs(None, [1], {}, 3), TypeError, "axes"),
+    (lambda: autodiff.figures.layer_histograms(_graph_parts, [np.ones(3)]), TypeError, "ax"),
+]
+
+
+@pytest.mark.parametrize("call, error, name", BAD_CALLS)
+def test_bad_arguments_raise_errors_naming_them(call, error, name):
+    with pytest.raises(error, match=rf"(?<![\w.]){name}(?![\w])"):
+        call()
+
+
+def test_layer_histograms_checks_layers_against_the_arrays():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    arrays = [np.ones((3, 3)), np.zeros((3, 3))]
+    with pytest.raises(ValueError, match=r"\blayers\b.*<= 2"):
+        autodiff.figures.layer_histograms(ax, arrays, layers=(1, 3))
+    with pytest.raises(ValueError, match=r"arrays\[1\]"):
+        autodiff.figures.layer_histograms(ax, arrays, layers=(1, 2))  # layer 2 is all zeros
+    autodiff.figures.layer_histograms(ax, arrays, layers=(1,))  # one value only: still drawn
+    plt.close(fig)
+
+
 def test_notebook_torch_comparison_on_rosenbrock():
     for name, lr, hyper in [("SGD", 1e-3, {}), ("Momentum", 5e-4, {"momentum": 0.9}),
                             ("RMSprop", 1e-3, {"alpha": 0.9}), ("Adam", 0.1, {"betas": (0.8, 0.99)})]:
