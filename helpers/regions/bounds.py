@@ -4,9 +4,17 @@ of equal parameter count."""
 
 from __future__ import annotations
 
+from itertools import accumulate
 from math import comb
 
+import numpy as np
+
 from helpers import validate
+
+# serra_bound's sizes: at most this many steps of its loop, and widths up to a million units
+# (beyond, the exact big-integer sum takes seconds to minutes)
+MAX_SERRA_STEPS = 20_000
+MAX_SERRA_WIDTH = 10**6
 
 
 def check_widths(widths, name: str = "widths", min_length: int = 2) -> list[int]:
@@ -15,8 +23,12 @@ def check_widths(widths, name: str = "widths", min_length: int = 2) -> list[int]
     A non-sequence or a non-integer entry raises TypeError, a short list or an entry < 1
     ValueError; numpy integers are accepted.
     """
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"{name} must be a list of integers, got {type(widths).__name__} {widths!r}")
+    name = validate.text(name, "name")
+    min_length = validate.integer(min_length, "min_length", min=0)
+    if not (isinstance(widths, (list, tuple)) or (isinstance(widths, np.ndarray)
+                                                  and widths.ndim == 1)):
+        raise TypeError(f"{name} must be a list of integers, got {type(widths).__name__} "
+                        f"{widths!r:.60}")
     widths = [validate.integer(w, f"{name}[{k}]", min=1) for k, w in enumerate(widths)]
     if len(widths) < min_length:
         what = ("an input size and at least one hidden width" if min_length == 2
@@ -62,6 +74,15 @@ def serra_bound(widths) -> int:
     before it left. Computed by dynamic programming over that running minimum.
     """
     widths = check_widths(widths)
+    if max(widths) > MAX_SERRA_WIDTH:
+        raise ValueError(f"widths must be at most {MAX_SERRA_WIDTH} each, got {max(widths)}")
+    # the loop's size: layer l tries j = 0..d_l for each of at most d_(l-1) + 1 running minima,
+    # where d_l = min(widths[:l+1]) (the first layer starts from one running minimum)
+    d = list(accumulate(widths, min))
+    steps = sum((d_prev + 1) * (d_l + 1) for d_prev, d_l in zip([0] + d[1:-1], d[1:]))
+    if steps > MAX_SERRA_STEPS:
+        raise ValueError(f"widths must need at most {MAX_SERRA_STEPS} steps of the sum (layer l "
+                         f"takes (d_(l-1) + 1)(d_l + 1), d_l = min(widths[:l+1])), got {steps}")
     ways = {widths[0]: 1}  # running minimum -> summed products of binomials
     for width in widths[1:]:
         new: dict[int, int] = {}

@@ -10,6 +10,8 @@ import torch
 from helpers import plotting, validate
 
 TOL = 1e-9  # relative tolerance: sign tests and slivers of zero length or area
+MAX_UNITS = 128  # regions_2d's largest net (ReLUs in all): a second or so; the time grows fast
+MAX_COORD = 1e100  # |box coordinates| up to this: areas (products of two) stay finite
 
 def affine_steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
     """The net as a list of affine steps ``(W, b)`` (float64 numpy) and ReLU steps ``None``.
@@ -166,6 +168,27 @@ def _may_cross(polys: list, A: np.ndarray, c: np.ndarray, eps: np.ndarray) -> np
     return ((lo < -eps / 2) & (hi > eps / 2)).any(axis=1)
 
 
+def _check_box(box) -> tuple[float, float, float, float]:
+    """``plotting.check_box``, also refusing 0-d arrays and tensors (whose ``len()`` fails) and
+    coordinates beyond ``MAX_COORD``."""
+    if getattr(box, "ndim", 1) != 1:
+        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got shape {tuple(box.shape)}")
+    box = plotting.check_box(box)
+    if max(map(abs, box)) > MAX_COORD:
+        raise ValueError(f"box coordinates must be within ±{MAX_COORD:g}, got {box}")
+    return box
+
+
+def _check_units(steps: list) -> None:
+    """ValueError if the net has more than ``MAX_UNITS`` ReLUs (the exact count would take
+    minutes: a layer of m units alone makes ~m^2/2 regions, each cut by every unit)."""
+    units = sum(len(prev[1]) for prev, step in zip(steps, steps[1:])
+                if step is None and prev is not None)
+    if units > MAX_UNITS:
+        raise ValueError(f"net must have at most {MAX_UNITS} ReLU units for an exact count, "
+                         f"got {units}")
+
+
 def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     """All linear regions of a 2-input ReLU net that meet the open ``box``, exactly.
 
@@ -177,8 +200,9 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     line through a corner or along an edge cuts nothing; pieces whose area is below ``tol**2``
     of the box area are dropped. Returns one :class:`Region` per activation pattern.
     """
-    xmin, xmax, ymin, ymax = plotting.check_box(box)
+    xmin, xmax, ymin, ymax = _check_box(box)
     steps = affine_steps(net, 2)
+    _check_units(steps)
     tol = validate.real(tol, "tol", min=0, max=1e-3, min_open=True, max_open=True)
     scale = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax))
     min_area = tol**2 * (xmax - xmin) * (ymax - ymin)
@@ -200,7 +224,7 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
             parent += [p] * len(parts)
         polys = new_polys
         parent = np.array(parent, dtype=int)
-        centres = np.array([_centroid(P) for P in polys])  # (P', 2), inside each convex piece
+        centres = np.array([_centroid(P) for P in polys]).reshape(-1, 2)  # inside each piece
         A, c, eps = A[parent], c[parent], eps[parent]
         on = np.einsum("pjk,pk->pj", A, centres) + c > eps  # the side of every unit: (P', d)
         A, c = A * on[:, :, None], c * on  # D A and D c with D = diag(on)

@@ -14,9 +14,10 @@ import numpy as np
 from helpers import checks, validate
 
 
-def check_layers(layers, n_in: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``layers`` as a list of float arrays ``(W (h_l, h_{l-1}), b (h_l,))`` with h_0 = n_in."""
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
+def check_layers(layers, n_in: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``layers`` as a list of float arrays ``(W (h_l, h_{l-1}), b (h_l,))`` with h_0 = n_in
+    (``n_in=None``: the first ``W`` sets it)."""
+    if not isinstance(layers, (list, tuple)):
         raise TypeError(f"layers must be a list of (W, b) pairs, got {type(layers).__name__}")
     if len(layers) < 1:
         raise ValueError("layers must hold at least one (W, b) pair, got an empty list")
@@ -55,10 +56,8 @@ def affine_piece(layers, w_out, b_out, on) -> tuple[np.ndarray, float]:
     (I, 0), each layer maps (A, c) -> (D_l Wl A, D_l (Wl c + bl)); finally a = w_out A and
     c = w_out · c + b_out. Shapes: ``a (d,)``, ``c`` a float.
     """
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) < 1:
-        raise TypeError(f"layers must be a non-empty list of (W, b) pairs, got {layers!r}")
-    d = validate.array(layers[0][0], "layers[0][0] (W)", ndim=2).shape[1]
-    layers = check_layers(layers, d)
+    layers = check_layers(layers, None)
+    d = layers[0][0].shape[1]
     units = sum(len(b) for _, b in layers)
     w_out = validate.array(w_out, "w_out", shape=(len(layers[-1][1]),))
     b_out = validate.real(b_out, "b_out")

@@ -7,9 +7,10 @@ import numpy as np
 import torch
 
 from helpers import validate
-from helpers.regions.bounds import check_widths
+from helpers.regions.bounds import check_widths, n_params
 
 SAWTOOTH_MAX_DEPTH = 50  # 2**50 teeth of width 2**-50: near the resolution of float64 on [0, 1]
+MAX_PARAMS = 10**6  # random_net's largest net: 8 MB of float64 weights (no lecture net is near)
 
 
 def _linear(W, b) -> torch.nn.Linear:
@@ -99,6 +100,9 @@ def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequent
     about one unit of the origin (Hanin & Rolnick's setting: non-zero random biases).
     """
     widths = check_widths(widths)
+    if n_params(widths) > MAX_PARAMS:
+        raise ValueError(f"widths must give a net of at most {MAX_PARAMS} parameters, got "
+                         f"{n_params(widths)}")
     bias_std = validate.real(bias_std, "bias_std", min=0)
     gen = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0))
     layers: list[torch.nn.Module] = []
