@@ -646,3 +646,26 @@ def test_xor_weights_exercise_is_real():
     assert P.XOR_WEIGHTS.run(lambda: (np.ones((2, 3)), np.ones(2), np.ones(2), 0.0)).status \
         == checks.ERROR  # W of the wrong shape is reported, not raised
     assert P.XOR_WEIGHTS.run(lambda: (np.eye(2), np.zeros(2))).status == checks.ERROR
+
+
+def test_views_and_activations_check_their_arguments():
+    view = P.geometry_view(30.0, 1.0, 0.5, DX, DY, BOX)
+    for error, match, call in [
+        (TypeError, "angle must be a real number", lambda: P.geometry_view(None, 1.0, 0.5, DX, DY, BOX)),
+        (TypeError, "norm must be a real number", lambda: P.geometry_view(30, "1", 0.5, DX, DY, BOX)),
+        (ValueError, r"w must have shape \(2,\)", lambda: P.perceptron_view([1.0], 0, DX, DY, BOX)),
+        (TypeError, "b must be a real number", lambda: P.perceptron_view([1, 0], 1 + 2j, DX, DY, BOX)),
+        (ValueError, "box must be", lambda: P.perceptron_view([1, 0], 0.0, DX, DY, np.array(1.0))),
+        (ValueError, "resolution must be <= 1000", lambda: P.perceptron_view([1, 0], 0.0, DX, DY, BOX, 10**9)),
+        (TypeError, "view must be a GeometryView", lambda: P.show_view({}, None)),
+        (TypeError, "art must be the dict", lambda: P.show_view(None, view)),
+        (ValueError, "art must be the artists", lambda: P.show_view({"X": DX}, view)),
+        (TypeError, "angle must be a real number", lambda: P.playground(angle=None)),
+        (ValueError, "norm must be >= 0", lambda: P.playground(norm=-1.0)),
+        (TypeError, "z must be an array of numbers", lambda: P.relu(None)),
+        (TypeError, "z must hold real numbers", lambda: P.sigmoid(1 + 2j)),
+    ]:
+        with pytest.raises(error, match=match):
+            call()
+    assert P.relu(-2) == 0.0 and np.isnan(P.relu(np.nan)) and P.sigmoid(np.inf) == 1.0
+    assert P.playground(DX, DY, box=np.array(BOX)).controls["b"].value == 0.5  # an array box

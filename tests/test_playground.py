@@ -693,6 +693,32 @@ def test_hand_written_gradients_equal_torch_autograd(activation):
         np.testing.assert_allclose(a, b.numpy(), rtol=1e-10, atol=1e-12)
 
 
+def test_public_fast_paths_check_their_arguments_and_sgd_step_updates_in_place():
+    g = torch.Generator().manual_seed(0)
+    params = P.model.numpy_params(P.build_mlp(1, 3, "tanh", g))
+    X, y = np.ones((4, 2), dtype=np.float32), np.array([1, -1, 1, -1])
+    hs, zs = P.forward(params, X, "tanh")
+    cases = [
+        (TypeError, "params", lambda: P.forward(None, X, "tanh")),
+        (TypeError, r"params\[1\]", lambda: P.forward([params[0], (1, 2)], X, "tanh")),
+        (ValueError, r"params\[1\] must be W \(out, 3\)", lambda: P.forward([params[0], params[0]], X, "tanh")),
+        (ValueError, r"X must have shape \(n, 2\)", lambda: P.forward(params, np.ones((4, 3)), "tanh")),
+        (ValueError, "activation", lambda: P.forward(params, X, "swish")),
+        (TypeError, "hs", lambda: P.gradients(params, None, zs, y, "tanh", 0.0)),
+        (ValueError, r"zs\[1\] must have shape", lambda: P.gradients(params, hs, [zs[0], zs[0]], y, "tanh", 0.0)),
+        (ValueError, "y must hold only the labels", lambda: P.gradients(params, hs, zs, 2 * y, "tanh", 0.0)),
+        (ValueError, "l2 must be >= 0", lambda: P.gradients(params, hs, zs, y, "tanh", -1.0)),
+        (ValueError, "lr must be > 0", lambda: P.sgd_step(params, X, y, "tanh", 0.0, 0.0)),
+        (ValueError, "y must have 4 entries", lambda: P.sgd_step(params, X, y[:3], "tanh", 0.1, 0.0)),
+    ]
+    for error, match, call in cases:
+        with pytest.raises(error, match=match):
+            call()
+    before = [W.copy() for W, _ in params]
+    P.sgd_step(params, X, y, "tanh", 0.1, 0.0)  # the caller's arrays change (views of the model)
+    assert all(not np.array_equal(W, W0) for (W, _), W0 in zip(params, before))
+
+
 def test_step_batches_continue_the_epoch_and_match_step():
     a = Playground(dataset="spiral", hidden_layers=2, neurons=8, activation="relu", batch_size=7)
     b = Playground(dataset="spiral", hidden_layers=2, neurons=8, activation="relu", batch_size=7)

@@ -1207,3 +1207,26 @@ def test_random_nets_at_equal_parameters_wide_has_most_regions_far_below_the_con
         assert mean[1] == max(mean.values()), (P, mean)
         if P >= 100:
             assert 10 * max(mean[D] for D in (2, 3, 4)) < regions.deep_lower_bound_for_budget(P)[0]
+
+
+def test_size_like_arguments_are_bounded_and_named():
+    net = regions.random_net([2, 4, 3], seed=0)
+    for error, match, call in [
+        (ValueError, "net must have at most 128 ReLU units",
+         lambda: regions.count_regions_2d(regions.random_net([2, 100, 100]), BOX)),
+        (ValueError, "box must be", lambda: regions.count_regions_2d(net, np.array(1.0))),
+        (ValueError, "box coordinates must be within", lambda: regions.regions_2d(net, (-1e300, 1, 0, 1))),
+        (ValueError, "widths must be at most", lambda: regions.serra_bound([10**9, 10**9])),
+        (ValueError, "widths must need at most 20000 steps", lambda: regions.serra_bound([200, 200, 200])),
+        (ValueError, "widths must give a net of at most", lambda: regions.random_net([2, 10**9])),
+        (TypeError, "widths must be a list", lambda: regions.n_params(np.array(3))),
+        (TypeError, "widths must be a list", lambda: regions.check_widths({2, 3})),
+        (TypeError, "name must be a string", lambda: regions.check_widths([2, 3], name=None)),
+        (TypeError, "min_length must be an integer", lambda: regions.check_widths([2, 3], min_length=1.5)),
+        (TypeError, r"layers\[0\] must be a pair", lambda: regions.affine_piece([None], [1.0], 0.0, [1])),
+        (TypeError, "layers must be a list", lambda: regions.affine_piece(np.array(1.0), [1.0], 0.0, [1])),
+    ]:
+        with pytest.raises(error, match=match):
+            call()
+    assert regions.count_regions_2d(net, np.array(BOX)) == regions.count_regions_2d(net, BOX)
+    assert regions.serra_bound([784, 100, 100]) > 0 and regions.serra_bound([2, 10**6]) > 0

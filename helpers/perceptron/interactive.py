@@ -59,7 +59,7 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     ``w = 0`` (no line), a line outside ``box`` or NaN/inf give a banner message instead.
     """
     w, b = validate.array(w, "w", shape=(2,), finite=False), _number(b, "b")
-    X = validate.array(X, "X", shape=(None, 2))
+    X = validate.array(X, "X", shape=(None, 2), min_size=1)
     y = validate.labels(y, "y", (-1, 1), n=len(X))
     box = _check_box(box)
     resolution = validate.integer(resolution, "resolution", min=2, max=1000)

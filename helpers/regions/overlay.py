@@ -9,7 +9,8 @@ import torch
 
 from helpers import plotting, validate, widgets
 from helpers.playground import one_thread
-from helpers.regions.count import Region, activation_patterns, preactivations, regions_2d
+from helpers.regions.count import (Region, _check_box, activation_patterns, preactivations,
+                                   regions_2d)
 
 # Okabe-Ito colours (colour-blind safe); region_colors (greedy, in this order) and pattern_colors
 # (a hash) pick from these.
@@ -57,9 +58,15 @@ def draw_regions(ax, regions: list[Region], alpha: float = 0.55, edgecolor: str 
     if ``fill`` is False); return the ``PolyCollection``."""
     from matplotlib.collections import PolyCollection
 
+    from matplotlib.colors import is_color_like
+
     validate.axes(ax, "ax")
     _check_regions(regions)
-    faces = region_colors(regions) if fill else "none"
+    alpha, zorder = validate.real(alpha, "alpha", min=0.0, max=1.0), validate.real(zorder, "zorder")
+    linewidth = validate.real(linewidth, "linewidth", min=0.0)
+    if not is_color_like(edgecolor):
+        raise ValueError(f"edgecolor must be a matplotlib colour, got {edgecolor!r:.60}")
+    faces = region_colors(regions) if validate.boolean(fill, "fill") else "none"
     coll = PolyCollection([r.vertices for r in regions], facecolors=faces, edgecolors=edgecolor,
                           linewidths=linewidth, alpha=alpha, zorder=zorder)
     ax.add_collection(coll)
@@ -74,7 +81,7 @@ def show_regions(ax, net, box, alpha: float = 0.55, labels: bool = False,
     ``labels=True`` writes each region's activation pattern (e.g. "101") at its centre.
     """
     validate.axes(ax, "ax")
-    box = plotting.check_box(box)
+    box = _check_box(box)
     regs = regions_2d(net, box)
     draw_regions(ax, regs, alpha=alpha)
     if labels:
