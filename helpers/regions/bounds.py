@@ -71,7 +71,8 @@ def serra_bound(widths) -> int:
 
     N <= sum over (j1..jL) of prod_l C(n_l, j_l), where 0 <= j_l <= min(n0, n1 - j1, ...,
     n_{l-1} - j_{l-1}, n_l): a layer can never use more dimensions than the narrowest layer
-    before it left. Computed by dynamic programming over that running minimum.
+    before it left. Computed by dynamic programming over that running minimum; widths up to
+    ``MAX_SERRA_WIDTH`` (10**6) and a loop of at most ``MAX_SERRA_STEPS`` steps (ValueError).
     """
     widths = check_widths(widths)
     if max(widths) > MAX_SERRA_WIDTH:

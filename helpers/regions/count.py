@@ -10,7 +10,7 @@ import torch
 from helpers import plotting, validate
 
 TOL = 1e-9  # relative tolerance: sign tests and slivers of zero length or area
-MAX_UNITS = 128  # regions_2d's largest net (ReLUs in all): a second or so; the time grows fast
+MAX_UNITS = 128  # regions_2d's largest net (ReLUs in all): seconds at most; the time grows fast
 MAX_COORD = 1e100  # |box coordinates| up to this: areas (products of two) stay finite
 
 def affine_steps(net, n_in: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
@@ -199,6 +199,7 @@ def regions_2d(net, box, tol: float = TOL) -> list[Region]:
     Tolerance: a vertex where |z_j| <= tol * (|a_j|_1 * max|box| + |c_j|) lies on the line, so a
     line through a corner or along an edge cuts nothing; pieces whose area is below ``tol**2``
     of the box area are dropped. Returns one :class:`Region` per activation pattern.
+    Sizes: at most ``MAX_UNITS`` (128) ReLUs, box coordinates within ±1e100 (ValueError beyond).
     """
     xmin, xmax, ymin, ymax = _check_box(box)
     steps = affine_steps(net, 2)

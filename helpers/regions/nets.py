@@ -98,6 +98,7 @@ def random_net(widths, seed: int = 0, bias_std: float = 0.5) -> torch.nn.Sequent
 
     W_l ~ N(0, 2 / n_{l-1}) and b_l ~ N(0, bias_std^2), so most first-layer lines pass within
     about one unit of the origin (Hanin & Rolnick's setting: non-zero random biases).
+    At most ``MAX_PARAMS`` (10**6) parameters (ValueError beyond).
     """
     widths = check_widths(widths)
     if n_params(widths) > MAX_PARAMS:
