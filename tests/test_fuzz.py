@@ -50,36 +50,6 @@ NOT_LIBRARY = {"main"}
 NOT_FUZZED_MODULES = {"validate"}
 
 
-# Measured on 2026-12-02 (see KNOWN_BAD below); one name per function, qualified as in the ids.
-KNOWN_BAD_TEXT = """
-attention.accuracy attention.attention_viewer attention.query_key_playground
-attention.sequence_accuracy attention.viewer_data autodiff.Adam autodiff.Momentum
-autodiff.RMSprop autodiff.SGD autodiff.adam_step autodiff.figures.layer_histograms
-autodiff.figures.mode_costs autodiff.graph.draw_graph autodiff.graph.show_state
-autodiff.graph.stepper_state autodiff.modes.chain_madds autodiff.modes.predicted_madds
-autodiff.modes.time_jacobians autodiff.softplus autodiff.torch_losses autodiff.train
-autodiff.unbroadcast book.build book.index_page book.launch_html book.lecture_title book.links
-book.play_html book.readme_badges book.slide_type book.stage book.stage_notebook checks.allclose
-colab.insert_into_file colab.is_setup_cell conv.cnn.Adam conv.cnn.accuracy conv.cnn.receptive_field_by_gradient
-conv.field_masks conv.grid_shape conv.impulse_response conv.make_black_box conv.operator_matrix
-conv.playground conv.pooling_playground conv.receptive_field conv.receptive_fields
-conv.toy_signal conv.valid_output_shape ebm.beta_view ebm.energy ebm.langevin_negatives
-ebm.lista_codes ebm.logsumexp ebm.soft_threshold ebm.uniform_negatives grading.exercise_key
-grading.graded_check_source grading.grading_notebook grading.write_course nbtidy.static_output
-nbtidy.tidy nbtidy.tidy_file perceptron.geometry_view perceptron.perceptron_view
-perceptron.playground perceptron.relu perceptron.show_view perceptron.sigmoid playground.forward
-playground.gradients playground.playground playground.sgd_step plotting.setup
-regions.affine_piece regions.check_widths regions.count_regions_2d regions.n_params
-regions.random_net regions.regions_2d regions.serra_bound rnn.activate rnn.cliff_playground
-rnn.draw_cliff rnn.jacobian_playground rnn.sweep slides.block_height slides.build
-slides.cell_size slides.credits_line slides.deck_notebook slides.expected_slides
-slides.md_blocks slides.paginate slides.present slides.static_outputs slides.title_cell
-student.is_notes student.is_reveal student.strip_solutions student.student_notebook
-student.write_student_copies uat.abs_net uat.abs_target uat.bump_target uat.sin_target
-uat.square_target uat.step_target uat.target_values uat.update_playground widgets.Blitter
-widgets.figure widgets.live_panel widgets.on_change widgets.panel
-"""
-
 # --------------------------------------------------------------------------- discovery
 def _module_functions(module: types.ModuleType, names=None) -> dict[str, object]:
     """Public functions and classes of ``module``: those named in ``names`` (its ``__all__``,
@@ -351,11 +321,6 @@ def test_discovery_finds_the_lectures_and_shared_modules():
     assert len(FUNCTIONS) >= 300
 
 
-def test_known_bad_list_names_only_existing_functions():
-    names = {name for name, _ in FUNCTIONS}
-    assert KNOWN_BAD <= names, f"not public functions (any more): {sorted(KNOWN_BAD - names)}"
-
-
 @pytest.fixture
 def in_tmp_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -363,20 +328,7 @@ def in_tmp_dir(tmp_path, monkeypatch):
     yield tmp_path
 
 
-# Functions the fuzz still catches out (measured; see the README's "Reliability" section).
-# Each needs validation at its top (helpers.validate); remove it here once fixed: the test
-# then runs normally and keeps it fixed.
-KNOWN_BAD = set(KNOWN_BAD_TEXT.split())
-
-
-def _cases():
-    for name, fn in FUNCTIONS:
-        marks = [pytest.mark.xfail(reason="known: validation missing (issue 15)", strict=False)] \
-            if name in KNOWN_BAD else []
-        yield pytest.param(name, fn, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("name, fn", list(_cases()))
+@pytest.mark.parametrize("name, fn", FUNCTIONS, ids=[name for name, _ in FUNCTIONS])
 def test_hostile_arguments_give_value_or_type_errors_naming_the_argument(name, fn, in_tmp_dir):
     import matplotlib.pyplot as plt
 

@@ -45,14 +45,6 @@ def _number(value, name: str) -> float:
     return float(value)
 
 
-def _check_box(box) -> Box:
-    """``box`` as ``plotting.check_box`` checks it (a 0-d array or tensor, whose ``len()``
-    fails, is refused too)."""
-    if getattr(box, "ndim", 1) != 1:
-        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got shape {tuple(box.shape)}")
-    return plotting.check_box(box)
-
-
 def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     """Pure update of the geometry figure for ``w (2,)`` and ``b``; never raises on numbers.
 
@@ -61,7 +53,7 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     w, b = validate.array(w, "w", shape=(2,), finite=False), _number(b, "b")
     X = validate.array(X, "X", shape=(None, 2), min_size=1)
     y = validate.labels(y, "y", (-1, 1), n=len(X))
-    box = _check_box(box)
+    box = plotting.check_box(box)
     resolution = validate.integer(resolution, "resolution", min=2, max=1000)
     with np.errstate(over="ignore", invalid="ignore"):
         norm = np.linalg.norm(w)
@@ -121,7 +113,7 @@ def draw_perceptron(ax, X, y, w, b, box: Box | None = None, resolution: int = 80
     validate.axes(ax, "ax")
     X = validate.array(X, "X", shape=(None, 2), min_size=1)
     y = validate.labels(y, "y", (-1, 1), n=len(X))
-    box = _default_box(X) if box is None else _check_box(box)
+    box = _default_box(X) if box is None else plotting.check_box(box)
     view = perceptron_view(w, b, X, y, box, resolution)
     art = {"X": X, "ax": ax}
     art["image"] = ax.imshow(view.labels, origin="lower", extent=box, cmap=plotting.BOUNDARY_CMAP,
@@ -190,7 +182,7 @@ def playground(X=None, y=None, angle: float = 30.0, norm: float = 1.0, b: float 
     X, y = _widget_data(X, y)
     angle, b = validate.real(angle, "angle"), validate.real(b, "b")
     norm = validate.real(norm, "norm", min=0.0)
-    box = _default_box(X) if box is None else _check_box(box)
+    box = _default_box(X) if box is None else plotting.check_box(box)
     controls = {"angle": widgets.slider("angle of w (°)", 0, 360, angle, step=1),
                 "norm": widgets.slider("‖w‖", 0, 3, norm, step=0.05),
                 "b": widgets.slider("b", -6, 6, b, step=0.1)}
@@ -258,7 +250,7 @@ def stepper(X=None, y=None, lr: float = 1.0, seed: int = 0, max_epochs: int = 10
     """
     X, y = _widget_data(X, y)
     result = train(X, y, lr=lr, max_epochs=max_epochs, seed=seed)
-    box = _default_box(X) if box is None else _check_box(box)
+    box = _default_box(X) if box is None else plotting.check_box(box)
     k_slider = widgets.slider("update k", 0, result.num_updates, 0, integer=True)
     play = W.Play(min=0, max=result.num_updates, interval=900, description="play")
     W.jslink((play, "value"), (k_slider, "value"))

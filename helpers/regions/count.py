@@ -169,10 +169,7 @@ def _may_cross(polys: list, A: np.ndarray, c: np.ndarray, eps: np.ndarray) -> np
 
 
 def _check_box(box) -> tuple[float, float, float, float]:
-    """``plotting.check_box``, also refusing 0-d arrays and tensors (whose ``len()`` fails) and
-    coordinates beyond ``MAX_COORD``."""
-    if getattr(box, "ndim", 1) != 1:
-        raise ValueError(f"box must be (xmin, xmax, ymin, ymax), got shape {tuple(box.shape)}")
+    """``plotting.check_box``, also refusing coordinates beyond ``MAX_COORD``."""
     box = plotting.check_box(box)
     if max(map(abs, box)) > MAX_COORD:
         raise ValueError(f"box coordinates must be within ±{MAX_COORD:g}, got {box}")
