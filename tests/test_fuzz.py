@@ -148,7 +148,9 @@ def tensors(draw):
     arr = draw(arrays())
     if arr.dtype == object:
         arr = np.zeros(arr.shape)
-    return torch.as_tensor(arr.astype(np.float32) if arr.dtype.kind == "f" else arr)
+    with warnings.catch_warnings():  # 1e308 becomes inf in float32: that is the point
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return torch.as_tensor(arr.astype(np.float32) if arr.dtype.kind == "f" else arr)
 
 
 SCALARS = [None, "", "abc", "nan", True, False, 0, 1, 2, 3, -1, -7, 10**9, -(10**9), 2**63,
@@ -339,3 +341,41 @@ def test_hostile_arguments_give_value_or_type_errors_naming_the_argument(name, f
     assert calls == EXAMPLES or not parameters(fn)
     assert not problems, f"{name}: {len(problems)} of {calls} hostile calls:\n" + "\n".join(
         sorted(set(problems)))
+
+
+# --------------------------------------------------------------------------- size-like arguments
+def _int_defaults():
+    """(name, fn, parameter) for every integer parameter with a default, in functions that can
+    be called with their defaults alone (nets, data sets, trainers, widget states)."""
+    for name, fn in FUNCTIONS:
+        params = parameters(fn)
+        if any(p.default is inspect.Parameter.empty for p in params):
+            continue
+        for p in params:
+            if isinstance(p.default, int) and not isinstance(p.default, bool):
+                yield pytest.param(name, fn, p.name, id=f"{name}({p.name})")
+
+
+@pytest.mark.parametrize("name, fn, param", list(_int_defaults()))
+def test_a_huge_size_is_refused_not_obeyed(name, fn, param, in_tmp_dir):
+    """The random calls above draw 10**9 for a given argument only now and then; here every
+    integer argument that has a default gets 10**9 and 2**63 (the others at their defaults):
+    a bound must refuse it by name, quickly, instead of allocating or looping for ever."""
+    import matplotlib.pyplot as plt
+
+    params = parameters(fn)
+    for huge in (10**9, 2**63):
+        exc = None
+        with limits():
+            signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S, 1.0)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fn(**{param: huge})
+            except BaseException as err:  # noqa: BLE001
+                exc = err
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        plt.close("all")
+        problem = verdict(fn, params, {param: huge}, exc)
+        assert problem is None, f"{name}({param}={huge}): {problem}"

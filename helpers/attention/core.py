@@ -17,6 +17,11 @@ from torch import nn
 
 from helpers import validate
 
+# Upper bounds on size-like arguments (far above the lecture's sizes; nothing hangs or fills
+# memory): sequence length / number of positions, and any width (embedding, hidden, heads).
+MAX_POSITIONS = 10_000
+MAX_WIDTH = 4096
+
 
 # ----------------------------------------------------------------------------- checks
 def _check_mask(mask, shape: tuple[int, ...], name: str = "mask") -> torch.Tensor:
@@ -84,7 +89,7 @@ def softmax(x, temperature: float = 1.0) -> np.ndarray:
 
 def causal_mask(n: int) -> torch.Tensor:
     """``(n, n)`` bool mask, ``M[i, j] = j <= i``: position i may attend to itself and the past."""
-    n = validate.integer(n, "n", min=1)
+    n = validate.integer(n, "n", min=1, max=MAX_POSITIONS)
     return torch.tril(torch.ones(n, n, dtype=torch.bool))
 
 
@@ -97,7 +102,7 @@ def padding_mask(lengths, n: int) -> torch.Tensor:
     lengths = validate.array(lengths, "lengths", ndim=1, dtype=None, min_size=1)
     if lengths.dtype.kind == "f" and not np.all(lengths == np.round(lengths)):
         raise TypeError("lengths must hold integers, got non-integer floats")
-    n = validate.integer(n, "n", min=1)
+    n = validate.integer(n, "n", min=1, max=MAX_POSITIONS)
     lengths = lengths.astype(np.int64)
     if lengths.min() < 1 or lengths.max() > n:
         raise ValueError(f"lengths must lie in [1, n={n}], got {lengths.tolist()}")
@@ -130,8 +135,8 @@ def sinusoidal_encoding(n_positions: int, d: int) -> torch.Tensor:
     ``PE[p, 2i] = sin(p / 10000^(2i/d))``, ``PE[p, 2i+1] = cos(p / 10000^(2i/d))`` for
     p = 0 … n_positions−1 (an odd d ends with a sine column).
     """
-    n_positions = validate.integer(n_positions, "n_positions", min=1)
-    d = validate.integer(d, "d", min=1)
+    n_positions = validate.integer(n_positions, "n_positions", min=1, max=MAX_POSITIONS)
+    d = validate.integer(d, "d", min=1, max=MAX_WIDTH)
     p = np.arange(n_positions)[:, None]  # (P, 1)
     two_i = np.arange(0, d, 2)  # (ceil(d/2),) the even column indices 2i
     angle = p / 10000.0 ** (two_i / d)  # (P, ceil(d/2))
@@ -152,8 +157,8 @@ class MultiHeadSelfAttention(nn.Module):
 
     def __init__(self, embed_dim: int, num_heads: int, bias: bool = True):
         super().__init__()
-        embed_dim = validate.integer(embed_dim, "embed_dim", min=1)
-        num_heads = validate.integer(num_heads, "num_heads", min=1)
+        embed_dim = validate.integer(embed_dim, "embed_dim", min=1, max=MAX_WIDTH)
+        num_heads = validate.integer(num_heads, "num_heads", min=1, max=MAX_WIDTH)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim must be divisible by num_heads, got {embed_dim} and "
                              f"{num_heads}")

@@ -15,7 +15,8 @@ import torch
 from torch import nn
 
 from helpers import validate
-from helpers.attention.core import MultiHeadSelfAttention, sinusoidal_encoding
+from helpers.attention.core import (MAX_POSITIONS, MAX_WIDTH, MultiHeadSelfAttention,
+                                    sinusoidal_encoding)
 from helpers.playground import one_thread
 
 VOCAB = 10  # the digits 0..9
@@ -28,9 +29,9 @@ def toy_batch(task: str, n: int, length: int = 8, seed: int = 0
     """``n`` random digit sequences ``x (n, length)`` and their targets ``y (n, length)``:
     ``sort`` → the digits in increasing order, ``reverse`` → the sequence backwards."""
     task = validate.choice(task, "task", TASKS)
-    n = validate.integer(n, "n", min=1)
-    length = validate.integer(length, "length", min=2)
-    g = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0))
+    n = validate.integer(n, "n", min=1, max=1_000_000)
+    length = validate.integer(length, "length", min=2, max=MAX_POSITIONS)
+    g = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0, max=2**62))
     x = torch.randint(0, VOCAB, (n, length), generator=g)  # (n, T)
     y = x.sort(dim=1).values if task == "sort" else x.flip(1)
     return x, y
@@ -78,14 +79,14 @@ class TinyTransformer(nn.Module):
     def __init__(self, length: int = 8, d_model: int = 32, num_heads: int = 2,
                  num_layers: int = 2, d_ff: int = 64, positions: bool = True):
         super().__init__()
-        self.length = validate.integer(length, "length", min=1)
-        d_model = validate.integer(d_model, "d_model", min=1)
-        validate.integer(num_layers, "num_layers", min=1)
+        self.length = validate.integer(length, "length", min=1, max=MAX_POSITIONS)
+        d_model = validate.integer(d_model, "d_model", min=1, max=MAX_WIDTH)
+        validate.integer(num_layers, "num_layers", min=1, max=64)
         self.embed = nn.Embedding(VOCAB, d_model)
         pe = sinusoidal_encoding(self.length, d_model) if validate.boolean(positions, "positions") \
             else torch.zeros(self.length, d_model)
         self.register_buffer("pe", pe)  # (T, C), fixed, not trained
-        self.blocks = nn.ModuleList([Block(d_model, num_heads, validate.integer(d_ff, "d_ff", min=1))
+        self.blocks = nn.ModuleList([Block(d_model, num_heads, validate.integer(d_ff, "d_ff", min=1, max=4 * MAX_WIDTH))
                                      for _ in range(num_layers)])
         self.ln = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, VOCAB)
@@ -116,8 +117,8 @@ class MLPBaseline(nn.Module):
 
     def __init__(self, length: int = 8, hidden: int = 80):
         super().__init__()
-        self.length = validate.integer(length, "length", min=1)
-        hidden = validate.integer(hidden, "hidden", min=1)
+        self.length = validate.integer(length, "length", min=1, max=MAX_POSITIONS)
+        hidden = validate.integer(hidden, "hidden", min=1, max=MAX_WIDTH)
         self.net = nn.Sequential(nn.Linear(self.length * VOCAB, hidden), nn.ReLU(),
                                  nn.Linear(hidden, hidden), nn.ReLU(),
                                  nn.Linear(hidden, self.length * VOCAB))
@@ -134,9 +135,9 @@ class RNNBaseline(nn.Module):
 
     def __init__(self, length: int = 8, hidden: int = 64, d_embed: int = 16):
         super().__init__()
-        self.length = validate.integer(length, "length", min=1)
-        hidden = validate.integer(hidden, "hidden", min=1)
-        self.embed = nn.Embedding(VOCAB, validate.integer(d_embed, "d_embed", min=1))
+        self.length = validate.integer(length, "length", min=1, max=MAX_POSITIONS)
+        hidden = validate.integer(hidden, "hidden", min=1, max=MAX_WIDTH)
+        self.embed = nn.Embedding(VOCAB, validate.integer(d_embed, "d_embed", min=1, max=MAX_WIDTH))
         self.gru = nn.GRU(d_embed, hidden, batch_first=True)
         self.head = nn.Linear(hidden, self.length * VOCAB)
 
@@ -191,16 +192,17 @@ def train_toy(task: str = "reverse", kind: str = "transformer", steps: int = 150
     Training runs on one thread (tiny tensors) and is deterministic for a given seed.
     """
     task = validate.choice(task, "task", TASKS)
-    steps = validate.integer(steps, "steps", min=1)
-    batch_size = validate.integer(batch_size, "batch_size", min=1)
+    steps = validate.integer(steps, "steps", min=1, max=100_000)
+    batch_size = validate.integer(batch_size, "batch_size", min=1, max=100_000)
+    n_test = validate.integer(n_test, "n_test", min=1, max=1_000_000)
     lr = validate.real(lr, "lr", min=0, min_open=True)
-    seed = validate.integer(seed, "seed", min=0)
+    seed = validate.integer(seed, "seed", min=0, max=2**62)
     torch.manual_seed(seed)
     model = make_model(kind, length, num_layers)
     opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     gen = torch.Generator().manual_seed(seed)
     if n_train is not None:
-        X, Y = toy_batch(task, validate.integer(n_train, "n_train", min=1), length, seed=seed)
+        X, Y = toy_batch(task, validate.integer(n_train, "n_train", min=1, max=1_000_000), length, seed=seed)
     losses = np.empty(steps)
     with one_thread():
         for step in range(steps):

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from helpers import plotting, validate
+from helpers.attention.core import MAX_WIDTH
 from helpers.playground import one_thread
 
 KINDS = ("wolf", "sheep", "farmer", "tree")
@@ -51,8 +52,8 @@ def _labels(pos: np.ndarray, kinds: np.ndarray) -> np.ndarray:
 def eaten_dataset(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` scenes ``X (n, 6, 6)`` float32 and labels ``y (n,)`` float32 in {0, 1}, balanced
     (``n // 2`` scenes "eaten"), the items of each scene in random order."""
-    n = validate.integer(n, "n", min=2)
-    rng = np.random.default_rng(validate.integer(seed, "seed", min=0))
+    n = validate.integer(n, "n", min=2, max=1_000_000)
+    rng = np.random.default_rng(validate.integer(seed, "seed", min=0, max=2**62))
     kinds = np.repeat(np.arange(len(KINDS)), [COUNTS[k] for k in KINDS])  # (N,)
     N = len(kinds)
     want = {1: n // 2, 0: n - n // 2}
@@ -85,8 +86,8 @@ class PointNetModel(nn.Module):
 
     def __init__(self, in_dim: int = N_FEATURES, hidden: int = 32):
         super().__init__()
-        hidden = validate.integer(hidden, "hidden", min=1)
-        self.h = _mlp([validate.integer(in_dim, "in_dim", min=1), hidden, hidden])
+        hidden = validate.integer(hidden, "hidden", min=1, max=MAX_WIDTH)
+        self.h = _mlp([validate.integer(in_dim, "in_dim", min=1, max=MAX_WIDTH), hidden, hidden])
         self.f = _mlp([hidden, hidden, 1])
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -105,8 +106,8 @@ class RelationalModel(nn.Module):
 
     def __init__(self, in_dim: int = N_FEATURES, hidden: int = 32):
         super().__init__()
-        hidden = validate.integer(hidden, "hidden", min=1)
-        self.in_dim = validate.integer(in_dim, "in_dim", min=2)
+        hidden = validate.integer(hidden, "hidden", min=1, max=MAX_WIDTH)
+        self.in_dim = validate.integer(in_dim, "in_dim", min=2, max=MAX_WIDTH)
         self.h_first = nn.Linear(2 * in_dim + 1, hidden)  # acts on [x_i; x_j; d_ij]
         self.h_rest = nn.Linear(hidden, hidden)
         self.f = _mlp([hidden, hidden, 1])
@@ -161,7 +162,7 @@ def train_set_model(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: 
     epochs = validate.integer(epochs, "epochs", min=1, max=1000)
     batch_size = validate.integer(batch_size, "batch_size", min=1, max=100_000)
     lr = validate.real(lr, "lr", min=0, min_open=True)
-    torch.manual_seed(validate.integer(seed, "seed", min=0))
+    torch.manual_seed(validate.integer(seed, "seed", min=0, max=2**62))
     for m in model.modules():
         if isinstance(m, nn.Linear):
             m.reset_parameters()

@@ -21,8 +21,8 @@ from helpers.playground import one_thread
 
 def lenet(c1: int = 8, c2: int = 16, n_classes: int = 10) -> nn.Sequential:
     """conv(1→c1, 3×3) → ReLU → pool 2 → conv(c1→c2, 3×3) → ReLU → pool 2 → linear(4·c2 → 10)."""
-    c1, c2 = validate.integer(c1, "c1", min=1), validate.integer(c2, "c2", min=1)
-    n_classes = validate.integer(n_classes, "n_classes", min=2)
+    c1, c2 = validate.integer(c1, "c1", min=1, max=1024), validate.integer(c2, "c2", min=1, max=1024)
+    n_classes = validate.integer(n_classes, "n_classes", min=2, max=10_000)
     return nn.Sequential(                                  # input (B, 1, 8, 8)
         nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(),         # (B, c1, 8, 8)
         nn.MaxPool2d(2),                                   # (B, c1, 4, 4)
@@ -33,9 +33,9 @@ def lenet(c1: int = 8, c2: int = 16, n_classes: int = 10) -> nn.Sequential:
 
 def mlp(hidden: int = 25, n_in: int = 64, n_classes: int = 10) -> nn.Sequential:
     """flatten → linear(64 → hidden) → ReLU → linear(hidden → 10)."""
-    hidden = validate.integer(hidden, "hidden", min=1)
-    return nn.Sequential(nn.Flatten(), nn.Linear(validate.integer(n_in, "n_in", min=1), hidden),
-                         nn.ReLU(), nn.Linear(hidden, validate.integer(n_classes, "n_classes", min=2)))
+    hidden = validate.integer(hidden, "hidden", min=1, max=100_000)
+    return nn.Sequential(nn.Flatten(), nn.Linear(validate.integer(n_in, "n_in", min=1, max=100_000), hidden),
+                         nn.ReLU(), nn.Linear(hidden, validate.integer(n_classes, "n_classes", min=2, max=10_000)))
 
 
 def _check_model(model) -> nn.Module:

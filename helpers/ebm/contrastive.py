@@ -111,9 +111,10 @@ class EnergyMLP(nn.Module):
 
     def __init__(self, hidden: int = 32, seed: int = 0):
         super().__init__()
-        hidden = validate.integer(hidden, "hidden", min=1)
+        hidden = validate.integer(hidden, "hidden", min=1, max=4096)
         with torch.random.fork_rng():
             torch.manual_seed(validate.integer(seed, "seed", min=0))
+            hidden = validate.integer(hidden, "hidden", min=1, max=4096)
             self.net = nn.Sequential(nn.Linear(2, hidden), nn.SiLU(), nn.Linear(hidden, hidden),
                                      nn.SiLU(), nn.Linear(hidden, 1))
 
@@ -261,6 +262,7 @@ class Denoiser(nn.Module):
         super().__init__()
         with torch.random.fork_rng():
             torch.manual_seed(validate.integer(seed, "seed", min=0))
+            hidden = validate.integer(hidden, "hidden", min=1, max=4096)
             self.net = nn.Sequential(nn.Linear(2, hidden), nn.SiLU(), nn.Linear(hidden, hidden),
                                      nn.SiLU(), nn.Linear(hidden, 2))
 
@@ -277,7 +279,7 @@ def train_denoiser(data, noise: float = 0.3, steps: int = 400, lr: float = 0.01,
     steps = validate.integer(steps, "steps", min=1)
     lr = validate.real(lr, "lr", min=0, min_open=True)
     g = torch.Generator().manual_seed(validate.integer(seed, "seed", min=0))
-    model = Denoiser(validate.integer(hidden, "hidden", min=1), seed=seed)
+    model = Denoiser(validate.integer(hidden, "hidden", min=1, max=4096), seed=seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     Y = torch.as_tensor(X, dtype=torch.float32)
     history = np.empty(steps)

@@ -42,7 +42,7 @@ def _points(y, name: str = "y") -> np.ndarray:
 
 def z_grid(n_z: int = N_Z) -> np.ndarray:
     """The latent grid ``z_k = 2πk / n_z``, k = 0 … n_z − 1 (shape (n_z,))."""
-    n_z = validate.integer(n_z, "n_z", min=4)
+    n_z = validate.integer(n_z, "n_z", min=4, max=1_000_000)
     return 2 * np.pi * np.arange(n_z) / n_z
 
 
@@ -184,7 +184,7 @@ def infer(energy_grad: Callable[[np.ndarray], np.ndarray], y0, steps: int = 50,
 def ellipse_data(n: int = 200, r1: float = 1.0, r2: float = 0.5, noise: float = 0.0,
                  seed: int = 0) -> np.ndarray:
     """``n`` points ``m(z) + noise·ε`` with ``z ~ U[0, 2π)``, ``ε ~ N(0, I)``: shape (n, 2)."""
-    n = validate.integer(n, "n", min=1)
+    n = validate.integer(n, "n", min=1, max=10_000_000)
     r1, r2 = _radii(r1, r2)
     noise = validate.real(noise, "noise", min=0)
     rng = np.random.default_rng(validate.integer(seed, "seed", min=0))

@@ -39,6 +39,7 @@ class BetaModel:
 
     def __init__(self, r1: float = 1.0, r2: float = 0.5, resolution: int = 64, n_z: int = 256,
                  box=BOX):
+        n_z = validate.integer(n_z, "n_z", min=4, max=4096)  # the energy table is (grid, n_z)
         self.r1, self.r2, self.n_z, self.box = r1, r2, n_z, plotting.check_box(box)
         self.xs, self.ys, XY = plotting.grid(self.box, resolution)
         zs = z_grid(n_z)

@@ -126,8 +126,8 @@ def sparse_signals(W, n: int = 200, n_nonzero: int = 3, noise: float = 0.01,
 
 def random_dictionary(signal: int = 20, code: int = 40, seed: int = 0) -> np.ndarray:
     """A Gaussian dictionary ``W (signal, code)`` with unit-norm columns (atoms)."""
-    signal = validate.integer(signal, "signal", min=1)
-    code = validate.integer(code, "code", min=1)
+    signal = validate.integer(signal, "signal", min=1, max=10_000)
+    code = validate.integer(code, "code", min=1, max=10_000)
     W = np.random.default_rng(validate.integer(seed, "seed", min=0)).normal(size=(signal, code))
     return W / np.linalg.norm(W, axis=0)
 

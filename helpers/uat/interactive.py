@@ -47,7 +47,8 @@ def playground_state(target: str = "sin", units: int = 8, placement: str = "unif
     units = validate.integer(units, "units", min=1, max=MAX_UNITS)
     shown = units if shown is None else validate.integer(shown, "shown", min=0)
     seed = validate.integer(seed, "seed", min=0)
-    return _with_partial(_net_state(target, units, placement, seed, validate.integer(n, "n", min=2)),
+    n = validate.integer(n, "n", min=2, max=100_000)
+    return _with_partial(_net_state(target, units, placement, seed, n),
                          shown)
 
 
