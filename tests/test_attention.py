@@ -466,3 +466,71 @@ def test_train_set_model_bounds_its_loop(kwargs, name):
     X, y = attention.eaten_dataset(8, seed=0)
     with pytest.raises(ValueError, match=name):
         attention.train_set_model(attention.PointNetModel(), X, y, **kwargs)
+
+
+# ------------------------------------------------------------------ the viewer's frames
+def _connect(canvas):
+    """Do what JupyterLab does when it shows a canvas; return the list of frames it receives."""
+    frames = []
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    canvas.send_binary = frames.append
+    canvas.draw_idle = lambda: frames.append("draw requested")
+    return frames
+
+
+def _full_draw(fig):
+    """The figure as savefig renders it (every artist drawn, nothing blitted or kept), RGBA."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=fig.dpi)
+    w, h = fig.canvas.get_width_height(physical=True)
+    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4).astype(int)
+
+
+def _off(frame, picture) -> int:
+    """Pixels more than 8 levels away between two RGBA pictures."""
+    return int((np.abs(frame - picture).max(axis=2) > 8).sum())
+
+
+def test_typed_digits_are_blitted_and_equal_a_full_draw():
+    """New digits change the tokens under the ticks without a full redraw; each frame equals a
+    full draw of the same state, and the picture with the tokens as ordinary tick labels."""
+    import matplotlib as mpl
+
+    from helpers import plotting
+    from helpers.attention.interactive import _TickTokens
+
+    torch.manual_seed(0)
+    with mpl.rc_context(plotting.STYLE):
+        w = attention.attention_viewer(attention.TinyTransformer(length=8).eval())
+        frames = _connect(w.canvas)
+        w.blitter()  # the view's first, full frame
+        ax, ax_bar = w.fig.axes
+        tokens = [a for a in ax.get_children() + ax_bar.get_children()
+                  if isinstance(a, _TickTokens)]
+        assert len(tokens) == 3
+        for text, q in [("12345678", 0), ("90807060", 5), ("11111111", 7), ("123", 7),
+                        ("31415926", 2), ("31415926", 6)]:
+            sent = len(frames)
+            w.controls["query"].value = q
+            w.controls["text"].value = text
+            assert frames[sent:] and all(isinstance(f, bytes) for f in frames[sent:])
+            frame = np.asarray(w.canvas.get_renderer().buffer_rgba()).astype(int)
+            assert _off(frame, _full_draw(w.fig)) == 0, (text, q)
+        assert w.blitter.full_draws == 1, "typed digits are blitted, not drawn in full"
+        assert [t.renders for t in tokens] == [5, 5, 5], "tokens re-rendered when they change"
+        fig = w.fig
+        fig.set_dpi(fig.dpi * 2)  # a HiDPI screen: a full draw, the tokens rendered anew
+        w.controls["text"].value = "27182818"
+        frame = np.asarray(w.canvas.get_renderer().buffer_rgba()).astype(int)
+        assert w.blitter.full_draws == 2 and _off(frame, _full_draw(fig)) == 0
+        # the tokens stand where tick labels would: draw them as tick labels, compare
+        digits = list("27182818")
+        for t in tokens:
+            t.set_visible(False)
+        ax.tick_params(labelcolor=tokens[0].texts[0].get_color())
+        ax.set_xticks(range(8), digits)
+        ax.set_yticks(range(8), digits)
+        ax_bar.set_xticks(range(8), [f"{i}\n{d}" for i, d in enumerate(digits)])
+        assert _off(frame, _full_draw(fig)) == 0
