@@ -1154,6 +1154,80 @@ def test_overlay_paints_an_image_above_the_polygon_limit():
     assert ov.coll.get_visible() and not ov.image.get_visible()
 
 
+def test_overlay_image_is_made_from_the_counted_weights_and_same_weights_are_not_recounted(
+        monkeypatch):
+    w, ui, ov = make_ui(dataset="spiral", hidden_layers=4, neurons=16)
+    pg = w.playground
+    keys, colours = regions.overlay.pattern_grid(pg.model, pg.box, regions.overlay.IMAGE_RESOLUTION)
+    pg.step(3)  # trained on, not redrawn: the image still shows the weights that were counted
+    np.testing.assert_array_equal(ov.ids, keys)
+    np.testing.assert_array_equal(ov.colors, colours)
+    counted = []
+    count = regions.overlay.regions_2d
+    monkeypatch.setattr(regions.overlay, "regions_2d", lambda *a: counted.append(1) or count(*a))
+    ui.redraw()  # new weights: counted once (the quick frame does not count)
+    assert len(counted) == 1 and ov.counts[pg.epoch] == regions.count_regions_2d(pg.model, pg.box)
+    ov.mode.value = "outline"  # same weights: the count is reused
+    ui.redraw()
+    assert len(counted) == 1 and ov.image.get_visible()
+    with torch.no_grad():
+        pg.model[0].bias[0] += 0.01  # any change of a weight: counted again
+    ui.redraw()
+    assert len(counted) == 2
+
+
+def _connect(canvas):
+    """Do what JupyterLab does when it shows a canvas; return the list of frames it receives."""
+    frames = []
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    canvas.send_binary = frames.append
+    canvas.draw_idle = lambda: frames.append("draw requested")
+    return frames
+
+
+def _off_pixels(canvas) -> int:
+    """Pixels of the canvas's last frame more than 8 levels away from a full draw (savefig)."""
+    import io
+
+    fig = canvas.figure
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=fig.dpi)
+    w, h = canvas.get_width_height(physical=True)
+    full = np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4).astype(int)
+    frame = np.asarray(canvas.get_renderer().buffer_rgba()).astype(int)
+    return int((np.abs(frame - full).max(axis=2) > 8).sum())
+
+
+def test_count_history_blits_frames_that_equal_a_full_draw():
+    """The count history (widgets.Blitter): each exact update sends a finished frame at once,
+    the same picture as a full draw of the same state; the axes are drawn in full again only
+    when a limit doubles."""
+    from helpers.regions.overlay import _grown_limit
+
+    assert [_grown_limit(v) for v in (0, 10, 10.5, 41, 1e9)] == [10, 10, 20, 80, 10 * 2.0 ** 27]
+    w, ui, ov = make_ui(dataset="xor", hidden_layers=2, neurons=4, seed=1)
+    frames = _connect(ov.canvas)
+    ov.blitter()  # the view's first, full frame
+    assert ov.blitter.full_draws == 1 and _off_pixels(ov.canvas) == 0
+    changes = 0
+    for _ in range(12):  # epochs 1..12: the epoch axis doubles from 10 to 20 on the way
+        sent, limits = len(frames), ov.limits
+        ui.step_button.click()
+        changes += ov.limits != limits
+        new = frames[sent:]
+        assert new and all(isinstance(f, bytes) for f in new), new
+        assert _off_pixels(ov.canvas) == 0, w.playground.epoch
+    assert ov.limits[0] == 20 and ov.ax.get_xlim() == (0, 20)
+    assert ov.ax.get_ylim()[1] == ov.limits[1] >= 1.15 * max(ov.counts.values()) + 1
+    assert ov.blitter.full_draws == 1 + changes and ov.blitter.blits >= 12 - changes >= 10
+    for mode in ("outline", "hide"):  # a mode change redraws the history: still the same picture
+        ov.mode.value = mode
+        assert _off_pixels(ov.canvas) == 0, mode
+    ui.reset(activation="tanh")  # no regions: the banner, blitted too
+    assert ov.banner.get_visible() and _off_pixels(ov.canvas) == 0
+    assert list(ov.line.get_xdata()) == [] and ov.counts == {}
+
+
 def test_two_layer_net_matches_the_formula_and_validates():
     rng = np.random.default_rng(3)
     W, b, w2 = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=4)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
 import torch
+from matplotlib.image import AxesImage
 
 from helpers import plotting, validate, widgets
 from helpers.playground import one_thread
@@ -23,6 +25,7 @@ POLYGON_LIMIT = 300  # above this many regions the overlay paints a grid image, 
 IMAGE_RESOLUTION = 200
 LIVE_RESOLUTION = 120  # cells per side of the layer sent to the playground's live view
 HISTORY_INTERVAL = 1.0  # while playing, the count history (a matplotlib figure) is redrawn at most this often (s)
+HISTORY_START = 10  # the count history's first axis limits (epochs, regions); they double as needed
 
 
 def region_colors(regions: list[Region]) -> list[str]:
@@ -217,6 +220,41 @@ def layer_bytes(keys: np.ndarray, colours: np.ndarray, mode: str) -> np.ndarray:
     return out[::-1]
 
 
+def _grown_limit(value: float, start: float = HISTORY_START) -> float:
+    """The smallest ``start * 2**k`` (``k >= 0``) that is at least ``value``: an axis limit
+    that grows with the data but changes only when they outgrow it (a changed limit means new
+    ticks: a full redraw instead of a blitted frame)."""
+    limit = float(start)
+    while limit < value and limit < 1e300:
+        limit *= 2
+    return limit
+
+
+class _LazyImage(AxesImage):
+    """An ``AxesImage`` whose data a function makes when they are first needed (drawn or read):
+    :meth:`set_source` instead of ``set_data`` costs nothing until then."""
+
+    _source = None
+
+    def set_source(self, make) -> None:
+        self._source = make
+        self.stale = True
+
+    def _fill(self) -> None:
+        if self._source is not None:
+            make, self._source = self._source, None
+            self.set_data(make())
+
+    def get_array(self):
+        self._fill()
+        return super().get_array()
+
+    def draw(self, renderer):
+        if self.get_visible():
+            self._fill()
+        return super().draw(renderer)
+
+
 class RegionOverlay:
     """Linear regions drawn on the playground's decision-boundary axes, live during training.
 
@@ -224,8 +262,11 @@ class RegionOverlay:
     view are computed exactly (:func:`regions_2d`) and counted in the corner; they are drawn as
     tinted polygons ("colour"), as outlines ("outline") or not at all ("hide"). Above
     ``POLYGON_LIMIT`` regions, which would take too long to draw as polygons, a grid image of the
-    activation patterns (:func:`pattern_grid`) is painted instead. The count after each epoch is
-    plotted in a small figure below the playground (:attr:`view`, with the mode buttons).
+    activation patterns (:func:`pattern_grid`) is painted instead (computed when the static
+    figure is drawn, from the weights that were counted). The count after each epoch is
+    plotted in a small figure below the playground (:attr:`view`, with the mode buttons),
+    blitted (:attr:`blitter`): its axis limits double when the data outgrow them, and only then
+    is it drawn in full. Weights counted last are not counted again (a mode change).
     Tanh or sigmoid nets have no linear regions: a message replaces them. A diverged run keeps
     its last picture and says so.
     """
@@ -238,18 +279,22 @@ class RegionOverlay:
         self.alpha = validate.real(alpha, "alpha", min=0.0, max=1.0)
         self.counts: dict[int, int] = {}  # epoch -> number of regions
         self.regions: list[Region] = []  # the regions on screen
-        self.ids = None  # (R, R) pattern key per grid cell, when there are too many polygons
-        self.colors = None  # (R, R) index into REGION_PALETTE per grid cell, with ids
+        self._grid = None  # (ids, colors) at IMAGE_RESOLUTION, when there are too many polygons
+        self._grid_source = None  # (model, its parameters, box) whose _grid is still to compute
         self.box = (0.0, 1.0, 0.0, 1.0)
         self.fig, self.canvas = widgets.figure(figsize=(9.6, 2.3))
         self.ax = self.fig.add_subplot()
         (self.line,) = self.ax.plot([], [], color=plotting.PALETTE["blue"], marker=".")
-        self.ax.set(xlabel="epoch", ylabel="regions", xlim=(0, 10), ylim=(0, 10))
+        self.limits = (HISTORY_START, HISTORY_START)  # (epochs, regions) shown
+        self.ax.set(xlabel="epoch", ylabel="regions", xlim=(0, self.limits[0]),
+                    ylim=(0, self.limits[1]))
         self.ax.set_title("linear regions in the view, per epoch", fontsize=12)
         for axis in (self.ax.xaxis, self.ax.yaxis):  # fewer tick labels: a faster redraw
             axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
         self.banner = widgets.banner(self.ax, "")
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.25, top=0.85)
+        # a frame redraws only the curve and the banner; axes, ticks and title stay drawn
+        self.blitter = widgets.Blitter(self.canvas, [self.line, self.banner])
         self.mode = W.ToggleButtons(options=MODES, value=mode, description="regions:",
                                     style={"button_width": "80px"})
         self.mode.observe(lambda change: self._show(redraw=True), names="value")
@@ -264,6 +309,7 @@ class RegionOverlay:
         self._count_cost = 0.0  # seconds the last exact count took
         self._count_time = -np.inf  # when it ended (time.monotonic)
         self._history_time = -np.inf  # when the count history was last redrawn while playing
+        self._last_count = None  # (model, box, weights, regions, message) of the last count
 
     # -- the Overlay protocol ------------------------------------------------------------
     def attach(self, ax) -> None:
@@ -273,8 +319,14 @@ class RegionOverlay:
         self.coll = PolyCollection([], edgecolors=EDGE_COLOR, linewidths=0.6, zorder=1.5)
         ax.add_collection(self.coll)
         xlim, ylim = ax.get_xlim(), ax.get_ylim()
-        self.image = ax.imshow(np.zeros((2, 2, 4)), origin="lower", extent=(*xlim, *ylim),
-                               interpolation="nearest", aspect="auto", zorder=1.5, visible=False)
+        # what ax.imshow(np.zeros((2, 2, 4)), aspect="auto", ...) makes, but computing its
+        # picture only when it is drawn (the static figure is drawn only for a snapshot)
+        self.image = _LazyImage(ax, origin="lower", extent=(*xlim, *ylim),
+                                interpolation="nearest", zorder=1.5, visible=False)
+        self.image.set_data(np.zeros((2, 2, 4)))
+        self.image.set_clip_path(ax.patch)
+        ax.set_aspect("auto")
+        ax.add_image(self.image)
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         self.label = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top",
@@ -302,13 +354,16 @@ class RegionOverlay:
             grid = None
             if relu and not pg.diverged:
                 grid = pattern_grid(pg.model, pg.box, LIVE_RESOLUTION)
-            regs, message = self.state(pg) if due else (None, None)
+            regs, message, counted = self._state(pg) if due else (None, None, False)
             big = regs is not None and len(regs) > POLYGON_LIMIT
-            ids, colors = pattern_grid(pg.model, pg.box, IMAGE_RESOLUTION) if big else (None, None)
+            # the image's grid (IMAGE_RESOLUTION**2 cells, ~15 ms for a 4x16 net) is computed
+            # when the static figure is drawn, from these weights
+            source = (pg.model, [p.detach().clone() for p in pg.model.parameters()],
+                      tuple(pg.box)) if big else None
         except Exception as exc:  # a widget must not crash the notebook; say what happened
-            grid, regs, ids, colors, due = None, None, None, None, True
+            grid, regs, source, due, counted = None, None, None, True, True
             message = f"regions not counted ({type(exc).__name__})"
-        if due and not cheap:
+        if due and not cheap and counted:  # (what a count of new weights costs)
             self._count_time = time.monotonic()
             self._count_cost = self._count_time - now
         self.behind = not due
@@ -322,10 +377,11 @@ class RegionOverlay:
             self.label.set_text(message)
         widgets.set_banner(self.banner, not relu, message.replace("\n", " "))
         if regs is not None:
-            self.regions, self.ids, self.colors, self.box = regs, ids, colors, tuple(pg.box)
+            self.regions, self.box = regs, tuple(pg.box)
+            self._grid, self._grid_source = None, source
             self.counts[pg.epoch] = len(regs)
         elif not relu:
-            self.regions, self.ids, self.colors = [], None, None
+            self.regions, self._grid, self._grid_source = [], None, None
         if due:
             self._show()
         if due and (budget is None or now - self._history_time >= HISTORY_INTERVAL):
@@ -333,9 +389,18 @@ class RegionOverlay:
             epochs = sorted(self.counts)
             self.line.set_data(epochs, [self.counts[e] for e in epochs])
             if epochs:
-                self.ax.set_xlim(0, max(10, epochs[-1]))
-                self.ax.set_ylim(0, 1.15 * max(self.counts.values()) + 1)
-            self.canvas.draw_idle()
+                self._set_limits(epochs[-1], 1.15 * max(self.counts.values()) + 1)
+            self.blitter()
+
+    def _set_limits(self, epochs: float, count: float) -> None:
+        """Axis limits that hold ``epochs`` and ``count``: :data:`HISTORY_START` doubled as
+        often as needed, so they change (and the history is drawn in full) only now and then."""
+        limits = (_grown_limit(epochs), _grown_limit(count))
+        if limits != self.limits:
+            self.limits = limits
+            self.ax.set_xlim(0, limits[0])
+            self.ax.set_ylim(0, limits[1])
+            self.blitter.invalidate()  # new ticks: the next frame is a full draw
 
     def live_layer(self) -> tuple[dict, bytes] | None:
         """The picture for the playground's live view: ``({"R", "palette", "text"}, bytes)``
@@ -372,10 +437,56 @@ class RegionOverlay:
         regs = regions_2d(pg.model, pg.box)
         return regs, f"{len(regs)} linear region{'' if len(regs) == 1 else 's'}"
 
+    @property
+    def ids(self) -> np.ndarray | None:
+        """``(R, R)`` pattern key per cell of the image's grid (``R = IMAGE_RESOLUTION``) when
+        there are too many regions for polygons, else None."""
+        return self._image_grid()[0]
+
+    @property
+    def colors(self) -> np.ndarray | None:
+        """``(R, R)`` index into ``REGION_PALETTE`` per cell of the image's grid, with
+        :attr:`ids`."""
+        return self._image_grid()[1]
+
+    def _image_grid(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """:func:`pattern_grid` of the last counted model at ``IMAGE_RESOLUTION`` (computed on
+        first use, from a copy of the weights it had), or ``(None, None)``."""
+        if self._grid_source is not None:
+            model, params, box = self._grid_source
+            self._grid_source = None
+            try:
+                net = copy.deepcopy(model)
+                with torch.no_grad():
+                    for p, q in zip(net.parameters(), params):
+                        p.copy_(q)
+                self._grid = pattern_grid(net, box, IMAGE_RESOLUTION)
+            except Exception:  # drawn as nothing rather than crashing a snapshot
+                self._grid = None
+        return self._grid if self._grid is not None else (None, None)
+
+    def _state(self, pg) -> tuple[list[Region] | None, str, bool]:
+        """:meth:`state`, without counting again the weights and box it counted last (a mode
+        change, the exact frame after a quick one): ``(regions, message, counted)``."""
+        if pg.activation in RELU_ACTIVATIONS and not pg.diverged and self._last_count:
+            model, box, weights, regs, message = self._last_count
+            params = [p.detach() for p in pg.model.parameters()]
+            if (model is pg.model and box == tuple(pg.box) and len(params) == len(weights)
+                    and all(p.dtype == w.dtype and p.shape == w.shape and torch.equal(p, w)
+                            for p, w in zip(params, weights))):
+                return regs, message, False
+        regs, message = self.state(pg)
+        if regs is not None:
+            self._last_count = (pg.model, tuple(pg.box),
+                                [p.detach().clone() for p in pg.model.parameters()], regs, message)
+        return regs, message, True
+
     def rgba(self) -> np.ndarray:
         """The grid image of the regions for the current mode: ``(R, R, 4)`` float32 in [0, 1]."""
         from matplotlib.colors import to_rgba_array
 
+        if self.colors is None:  # no grid (it could not be computed): nothing to paint
+            return np.zeros((1, 1, 4), dtype=np.float32)
         if self.mode.value == "colour":
             palette = to_rgba_array(REGION_PALETTE).astype(np.float32)  # (7, 4)
             palette[:, 3] = self.alpha
@@ -393,11 +504,11 @@ class RegionOverlay:
         if self.coll is None:
             return
         mode = self.mode.value
-        use_image = self.ids is not None
+        use_image = self._grid is not None or self._grid_source is not None
         self.coll.set_visible(mode != "hide" and bool(self.regions) and not use_image)
         self.image.set_visible(mode != "hide" and use_image)
         if mode != "hide" and use_image:
-            self.image.set_data(self.rgba())
+            self.image.set_source(self.rgba)  # the picture is made when it is drawn
             self.image.set_extent(self.box)
         elif mode != "hide":
             self.coll.set_verts([r.vertices for r in self.regions])
