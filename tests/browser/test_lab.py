@@ -20,9 +20,10 @@ A screenshot of each notebook (at its last widget) and one of each widget go to
 ``build/browser-artifacts/lab-*.png``.
 
 Speed: a notebook takes 15-50 s to run on a loaded 2-core machine, so the notebooks run
-``LAB_PARALLEL`` (default 2) at a time, each in its own JupyterLab page and kernel: when a test
-starts, the next notebooks are started too, and each test then waits for its own notebook and
-checks it. A failing notebook fails its own test only.
+``LAB_PARALLEL`` at a time (default 3: with 2, the checks made between runs left a core idle),
+each in its own JupyterLab page and kernel: when a test starts, the next notebooks are started
+too, and each test then waits for its own notebook and checks it. A failing notebook fails its
+own test only.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from helpers.student import write_student_copies
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 CASES = [f"{kind}/{name}" for name in NOTEBOOKS for kind in ("reference", "student")]
-PARALLEL = max(1, int(os.environ.get("LAB_PARALLEL", "2")))
+PARALLEL = max(1, int(os.environ.get("LAB_PARALLEL", "3")))
 START_TIMEOUT = 180  # s: jupyter lab up, JupyterLab loaded in the page, a kernel started
 RUN_TIMEOUT = 900  # s: one notebook's Run All (a few times the slowest run on a loaded machine)
 REDRAW_TIMEOUT = 30  # s: a figure changes after a slider moved (the kernel may be busy)
