@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from helpers import attention, checks
 from helpers.attention import exercises
+from tests.test_plotting_widgets import _connect, _full_draw_pixels
 
 
 def _rand(*shape, seed=0, dtype=torch.float64):
@@ -469,24 +470,9 @@ def test_train_set_model_bounds_its_loop(kwargs, name):
 
 
 # ------------------------------------------------------------------ the viewer's frames
-def _connect(canvas):
-    """Do what JupyterLab does when it shows a canvas; return the list of frames it receives."""
-    frames = []
-    canvas._handle_message(canvas, {"type": "initialized"}, [])
-    canvas.send_binary = frames.append
-    canvas.draw_idle = lambda: frames.append("draw requested")
-    return frames
-
-
 def _full_draw(fig):
     """The figure as savefig renders it (every artist drawn, nothing blitted or kept), RGBA."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=fig.dpi)
-    w, h = fig.canvas.get_width_height(physical=True)
-    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4).astype(int)
-
+    return _full_draw_pixels(fig).astype(int)
 
 def _off(frame, picture) -> int:
     """Pixels more than 8 levels away between two RGBA pictures."""

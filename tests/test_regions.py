@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from helpers import checks, regions, widgets
 from helpers import playground as pgmod
+from tests.test_plotting_widgets import _connect
 
 matplotlib.use("Agg")
 BOX = (-3.0, 3.0, -3.0, 3.0)
@@ -1174,15 +1175,6 @@ def test_overlay_image_is_made_from_the_counted_weights_and_same_weights_are_not
         pg.model[0].bias[0] += 0.01  # any change of a weight: counted again
     ui.redraw()
     assert len(counted) == 2
-
-
-def _connect(canvas):
-    """Do what JupyterLab does when it shows a canvas; return the list of frames it receives."""
-    frames = []
-    canvas._handle_message(canvas, {"type": "initialized"}, [])
-    canvas.send_binary = frames.append
-    canvas.draw_idle = lambda: frames.append("draw requested")
-    return frames
 
 
 def _off_pixels(canvas) -> int:

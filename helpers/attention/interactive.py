@@ -114,7 +114,7 @@ class _TickTokens(Artist):
             layer.clear()  # transparent
             for t in self.texts:
                 t.draw(layer)
-            self._kept = (key, *_crop(np.asarray(layer.buffer_rgba())))
+            self._kept = (key, *widgets._crop_layer(np.asarray(layer.buffer_rgba())))
             self.renders += 1
         _, x, y, rgba = self._kept
         if rgba is not None:
@@ -122,17 +122,6 @@ class _TickTokens(Artist):
             renderer.draw_image(gc, x, y, rgba)
             gc.restore()
         self.stale = False
-
-
-def _crop(rgba: np.ndarray):
-    """``(x, y, pixels)`` of the non-transparent part of an RGBA picture as
-    ``RendererAgg.draw_image`` takes it (y and rows from the bottom); pixels None if empty."""
-    alpha = rgba[:, :, 3]
-    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
-    if rows.size == 0:
-        return 0, 0, None
-    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    return int(c0), int(rgba.shape[0] - r1), np.ascontiguousarray(rgba[r0:r1, c0:c1][::-1])
 
 
 def parse_digits(text: str, length: int) -> torch.Tensor | None:
