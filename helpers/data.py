@@ -7,7 +7,6 @@ Nothing here downloads anything.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -60,19 +59,9 @@ RESTORE = ("Restore it with `git checkout -- data/{name}` in the course's git cl
            "data/{name} from a fresh download of the course); do not edit files in data/.")
 
 
-def _path(value, name: str) -> Path:
-    """``value`` as a Path (a str or os.PathLike), else TypeError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a path (str or pathlib.Path), got "
-                        f"{type(value).__name__} {value!r:.60}")
-    if isinstance(value, str) and not value:
-        raise ValueError(f"{name} must be a path, got an empty string")
-    return Path(value)
-
-
 def sha256(path: str | Path) -> str:
     """The hex sha256 of a file."""
-    path = _path(path, "path")
+    path = validate.path(path, "path")
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r} is not a file")
     h = hashlib.sha256()
@@ -87,7 +76,7 @@ def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
 
     Lines starting with ``#`` are comments. Returns ``{file: {"sha256", "licence", "description"}}``.
     """
-    path = _path(data_dir, "data_dir") / MANIFEST
+    path = validate.path(data_dir, "data_dir") / MANIFEST
     if not path.exists():
         raise FileNotFoundError(f"data_dir {str(data_dir)!r} has no manifest: {path} is missing. "
                                 + RESTORE.format(name=MANIFEST))

@@ -49,15 +49,19 @@ def integer(value: Any, name: str, *, min: int | None = None, max: int | None = 
 
 
 def real(value: Any, name: str, *, min: float | None = None, max: float | None = None,
-         min_open: bool = False, max_open: bool = False, finite: bool = True) -> float:
+         min_open: bool = False, max_open: bool = False, finite: bool = True,
+         nan: bool = False) -> float:
     """``value`` as a Python ``float``; any real number (Python or numpy), not bool or str.
 
-    ``min_open=True`` makes the lower bound strict (``lr > 0``); NaN is always refused, and
-    ``±inf`` too unless ``finite=False``.
+    ``min_open=True`` makes the lower bound strict (``lr > 0``); NaN is refused unless
+    ``nan=True`` (a widget's pure update that shows NaN as a banner), ``±inf`` unless
+    ``finite=False``.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {_given(value)}")
     value = float(value)
+    if np.isnan(value) and nan:
+        return value
     if np.isnan(value) or (finite and np.isinf(value)):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     _bounds(value, name, min, max, min_open, max_open)

@@ -159,3 +159,12 @@ def test_notebook():
         validate.notebook({"a": 1}, "nb")
     with pytest.raises(ValueError, match="nb: cell 0 is not a notebook cell"):
         validate.notebook({"cells": [3]}, "nb")
+
+
+def test_real_lets_nan_through_only_when_asked():
+    assert np.isnan(validate.real(float("nan"), "b", finite=False, nan=True))
+    assert validate.real(float("-inf"), "b", finite=False, nan=True) == float("-inf")
+    with pytest.raises(ValueError, match="b must be a finite number"):
+        validate.real(float("nan"), "b", finite=False)
+    with pytest.raises(TypeError, match="b must be a real number"):
+        validate.real("nan", "b", finite=False, nan=True)

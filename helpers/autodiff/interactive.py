@@ -7,7 +7,6 @@ once and then only update them.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -107,7 +106,8 @@ def optimizer_view(surface: str, optimizer: str, lr: float, momentum: float = 0.
     numbers (a divergence gives a banner message)."""
     surf = SURFACES[validate.choice(surface, "surface", SURFACES)]
     optimizer = validate.choice(optimizer, "optimizer", OPTIMIZERS)
-    lr, momentum = _number(lr, "lr"), _number(momentum, "momentum")
+    lr = validate.real(lr, "lr", finite=False, nan=True)
+    momentum = validate.real(momentum, "momentum", finite=False, nan=True)
     lr = lr if np.isfinite(lr) and lr > 0 else 1e-12
     momentum = float(np.clip(np.nan_to_num(momentum, nan=0.9), 0.0, 0.999))
     path = trajectory(surf, optimizer, lr, steps, start, **_hyper(optimizer, momentum))
@@ -118,14 +118,6 @@ def optimizer_view(surface: str, optimizer: str, lr: float, momentum: float = 0.
     title = f"{optimizer}, lr = {lr:.3g}: loss {loss[last]:.3g} after {last} steps"
     message = "" if finite.all() else widgets.DIVERGED_MESSAGE
     return OptimizerView(path, loss, title, message)
-
-
-def _number(value, name: str) -> float:
-    """``value`` as a float; unlike ``validate.real``, NaN and ±inf pass (a slider's extremes
-    give a banner, not an error)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
 
 
 def _background(ax, surf, im=None):

@@ -8,7 +8,6 @@ The pure update functions :func:`perceptron_view`, :func:`geometry_view` and
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -37,20 +36,13 @@ def _num(v: float) -> str:
     return f"{v:.2f}" if abs(v) < 1e4 else f"{v:.2e}"
 
 
-def _number(value, name: str) -> float:
-    """A real number as a float, NaN and ±inf included: the views draw a banner for them
-    (``validate.real`` refuses NaN)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r:.60}")
-    return float(value)
-
-
 def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
     """Pure update of the geometry figure for ``w (2,)`` and ``b``; never raises on numbers.
 
     ``w = 0`` (no line), a line outside ``box`` or NaN/inf give a banner message instead.
     """
-    w, b = validate.array(w, "w", shape=(2,), finite=False), _number(b, "b")
+    w = validate.array(w, "w", shape=(2,), finite=False)
+    b = validate.real(b, "b", finite=False, nan=True)
     X = validate.array(X, "X", shape=(None, 2), min_size=1)
     y = validate.labels(y, "y", (-1, 1), n=len(X))
     box = plotting.check_box(box)
@@ -84,7 +76,8 @@ def perceptron_view(w, b, X, y, box: Box, resolution: int = 80) -> GeometryView:
 def geometry_view(angle: float, norm: float, b: float, X, y, box: Box,
                   resolution: int = 80) -> GeometryView:
     """The playground's update: ``w = norm · (cos angle, sin angle)`` (angle in degrees)."""
-    angle, norm = _number(angle, "angle"), _number(norm, "norm")
+    angle = validate.real(angle, "angle", finite=False, nan=True)
+    norm = validate.real(norm, "norm", finite=False, nan=True)
     with np.errstate(all="ignore"):
         t = np.radians(angle)
         w = norm * np.array([np.cos(t), np.sin(t)])
