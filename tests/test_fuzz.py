@@ -264,6 +264,34 @@ def _describe(value) -> str:
     return text if len(text) < 40 else text[:37] + "..."
 
 
+def judged_call(fn, params, args: list, kwargs: dict) -> str | None:
+    """Call ``fn(*args, **kwargs)`` under the alarm (inside :func:`limits`), warnings silenced,
+    watched file descriptors restored; None if the outcome is acceptable, else what went wrong."""
+    exc = None
+    fds = _open_fds()
+    # fires after TIMEOUT_S, then every second (in case a library swallows the first)
+    signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S, 1.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # noqa: BLE001 — judging every outcome is the point
+        exc = err
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        closed = _restore_fds(fds)
+        for copy in fds.values():
+            os.close(copy)
+    positional = [p.name for p in params if p.kind == p.POSITIONAL_ONLY]
+    problem = verdict(fn, params, dict(zip(positional, args), **kwargs), exc)
+    if closed:
+        problem = (f"closed or replaced file descriptor(s) {closed} (an int taken as a "
+                   f"file); " + (problem or "then returned"))
+    return problem
+
+
 def fuzz(fn, examples: int = EXAMPLES) -> tuple[int, list[str]]:
     """Call ``fn`` ``examples`` times with hostile arguments; (calls made, problems found).
 
@@ -282,27 +310,7 @@ def fuzz(fn, examples: int = EXAMPLES) -> tuple[int, list[str]]:
         positional = [p.name for p in params if p.kind == p.POSITIONAL_ONLY]
         args = [kwargs.pop(n) for n in positional]
         calls[0] += 1
-        exc = None
-        fds = _open_fds()
-        # fires after TIMEOUT_S, then every second (in case a library swallows the first)
-        signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S, 1.0)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                fn(*args, **kwargs)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as err:  # noqa: BLE001 — judging every outcome is the point
-            exc = err
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            closed = _restore_fds(fds)
-            for copy in fds.values():
-                os.close(copy)
-        problem = verdict(fn, params, dict(zip(positional, args), **kwargs), exc)
-        if closed:
-            problem = (f"closed or replaced file descriptor(s) {closed} (an int taken as a "
-                       f"file); " + (problem or "then returned"))
+        problem = judged_call(fn, params, args, kwargs)
         if problem:
             call = ", ".join(f"{k}={_describe(v)}" for k, v in
                              dict(zip(positional, args), **kwargs).items())
@@ -365,17 +373,7 @@ def test_a_huge_size_is_refused_not_obeyed(name, fn, param, in_tmp_dir):
 
     params = parameters(fn)
     for huge in (10**9, 2**63):
-        exc = None
         with limits():
-            signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S, 1.0)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    fn(**{param: huge})
-            except BaseException as err:  # noqa: BLE001
-                exc = err
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            problem = judged_call(fn, params, [], {param: huge})
         plt.close("all")
-        problem = verdict(fn, params, {param: huge}, exc)
         assert problem is None, f"{name}({param}={huge}): {problem}"
